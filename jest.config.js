@@ -1,0 +1,17 @@
+// ESM jest: got 14 is ESM-only and CommonJS jest cannot `require` it on Node 20, so the whole
+// project is `"type": "module"` and jest runs with --experimental-vm-modules (see package.json).
+// The mapper strips the `.js` suffixes that nodenext resolution makes us write in imports.
+import { createDefaultEsmPreset } from 'ts-jest';
+
+export default {
+  ...createDefaultEsmPreset({ tsconfig: 'tsconfig.json' }),
+  testEnvironment: 'node',
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Integration suites share one dev server; two cores do not gain from parallel suites that
+  // each drive a Temporal worker, and serial runs keep timing-sensitive tests honest.
+  maxWorkers: 1,
+  testTimeout: 120_000,
+};
