@@ -8,8 +8,8 @@ export default {
   testEnvironment: 'node',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   // Integration suites share one dev server; two cores do not gain from parallel suites that
   // each drive a Temporal worker, and serial runs keep timing-sensitive tests honest.
   maxWorkers: 1,

@@ -1,0 +1,23 @@
+/**
+ * Starts one real `temporal server start-dev` for the whole jest run (integration suites share it)
+ * and hands its address to the test files through the environment.
+ *
+ * Plain JS loading our TypeScript through tsx: jest's moduleNameMapper (which maps our `.js`
+ * import suffixes to `.ts`) does not apply to globalSetup, but tsx resolves them.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+export default async function globalSetup() {
+  const { startDevServer } = await tsImport('../scripts/dev-server.ts', import.meta.url);
+  const server = await startDevServer({ log: (m) => console.log(`\n${m}`) });
+  // Read by global-teardown.js, which runs in this same process.
+  globalThis.__TEMPORAL_DEV_SERVER__ = server;
+  globalThis.__TEST_RUN_DIR__ = mkdtempSync(path.join(os.tmpdir(), 'onboarding-tests-'));
+  process.env.TEMPORAL_ADDRESS = server.address;
+  process.env.TEMPORAL_NAMESPACE = server.namespace;
+  process.env.TEMPORAL_DEV_SERVER_PID = String(server.pid);
+  process.env.WORKFLOW_BUNDLE_FILE = path.join(globalThis.__TEST_RUN_DIR__, 'workflow-bundle.json');
+}
