@@ -1,0 +1,32 @@
+/**
+ * The onboarding's messages: what the Web UI, the `temporal` CLI, our CLI and an HR app send or
+ * ask. Shared by the workflow and the client.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OnboardingProgress } from './progress.js';
+
+/** `{ "by": "alice@example.com" }` — who approves the held Partoo invitation. */
+export interface ApprovalInput {
+  by: string;
+  reason?: string;
+}
+
+/** `{ "by": "alice@example.com", "reason": "offer withdrawn" }` — rolls the onboarding back. */
+export interface RejectionInput {
+  by: string;
+  reason?: string;
+}
+
+/** Signals can be sent from the Web UI ("Send signal") and are durable with no worker running. */
+export const approveSignal = defineSignal<[ApprovalInput]>('approve');
+export const rejectSignal = defineSignal<[RejectionInput]>('reject');
+/** The update form of approve: its validator refuses before anything is written to history. */
+export const approveUpdate = defineUpdate<string, [ApprovalInput]>('approve');
+export const progressQuery = defineQuery<OnboardingProgress>('progress');
+
+export const WORKFLOW_TASK_QUEUE = 'onboarding';
+
+/** One onboarding per hire: the HR employee id is the workflow id's only variable part. */
+export function onboardingWorkflowId(employeeId: string): string {
+  return `onboarding-${employeeId}`;
+}

@@ -1,0 +1,2 @@
+/** The workflows the Worker bundles. */
+export { onboardNewHire } from './onboarding.js';
