@@ -69,8 +69,8 @@ type Step<R, A extends unknown[]> = { executeWithOptions(options: ActivityOption
 function vendorSteps(vendor: VendorName, options: ResolvedOnboardingOptions) {
   const base: ActivityOptions = {
     taskQueue: vendorTaskQueue(vendor),
-    // One attempt of one HTTP call (two after a lost response: look-up, then create).
-    startToCloseTimeout: '1 minute',
+    // One attempt is one or two HTTP calls (look-up, then create, after a lost response).
+    startToCloseTimeout: options.attemptTimeout,
     retry: VENDOR_RETRY,
   };
   const acts = proxyActivities<Record<string, (...args: never[]) => Promise<unknown>>>(base);
@@ -78,6 +78,7 @@ function vendorSteps(vendor: VendorName, options: ResolvedOnboardingOptions) {
   const label = VENDOR_LABELS[vendor];
   const create = acts[`create${stem}User`] as unknown as Step<VendorUser, [NewHire]>;
   const undo = acts[`undo${stem}User`] as unknown as Step<UndoOutcome, [VendorUser]>;
+  const sendInvite = acts.sendPartooInvite as unknown as Step<InviteOutcome, [VendorUser]>;
   return {
     // scheduleToClose bounds the whole retry window, and so the time a task may sit on a vendor
     // queue that no worker polls.
@@ -88,15 +89,11 @@ function vendorSteps(vendor: VendorName, options: ResolvedOnboardingOptions) {
         { ...base, scheduleToCloseTimeout: options.undoTimeout, retry: { ...VENDOR_RETRY, maximumInterval: '10 minutes' }, summary: `Undo ${label} user ${user.id}` },
         [user],
       ),
+    /** Partoo only: releases the invitation held since the user was created. */
+    invite: (user: VendorUser) =>
+      sendInvite.executeWithOptions({ ...base, scheduleToCloseTimeout: options.inviteTimeout, summary: `Send the ${label} invitation` }, [user]),
   };
 }
-
-const inviteOptions: ActivityOptions = {
-  taskQueue: vendorTaskQueue('partoo'),
-  startToCloseTimeout: '1 minute',
-  retry: VENDOR_RETRY,
-};
-const { sendPartooInvite } = proxyActivities<{ sendPartooInvite(user: VendorUser): Promise<InviteOutcome> }>(inviteOptions);
 
 function describeFailure(err: unknown): string {
   const cause = rootCause(err as Error);
@@ -327,7 +324,7 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
     progress.status = 'inviting';
     publish();
     // Idempotent activity: a retry after a lost answer reports "already sent", not a failure.
-    await sendPartooInvite.executeWithOptions({ ...inviteOptions, scheduleToCloseTimeout: options.inviteTimeout, summary: 'Send the Partoo invitation' }, [partoo]);
+    await steps.partoo.invite(partoo);
     progress.invite = { ...progress.invite, state: 'sent' };
     publish();
   }

@@ -12,6 +12,11 @@ const duration = z.union([
 
 export const OnboardingOptionsSchema = z
   .object({
+    /**
+     * How long one attempt of one vendor call may run before Temporal retries it. It is also how
+     * soon the work of a worker that died mid-call moves to another worker.
+     */
+    attemptTimeout: duration.default('30 seconds'),
     /** How long one vendor's create may keep retrying before the step fails for good. */
     createTimeout: duration.default('10 minutes'),
     /**

@@ -1,0 +1,50 @@
+/**
+ * The Workers one process hosts: the workflow worker on `onboarding` and one activity worker per
+ * vendor queue, all on one shared connection. Used by `npm run worker`, `npm start` and the tests.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createVendorActivities } from '../activities/index.js';
+import type { VendorsConfig } from '../activities/config.js';
+import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
+import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
+
+export interface OnboardingWorkersOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  vendors: VendorsConfig;
+  ratePerSecond: Record<VendorName, number>;
+  /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export async function createOnboardingWorkers(options: OnboardingWorkersOptions): Promise<Worker[]> {
+  const { connection, namespace } = options;
+  const workflowCode = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
+  const activities = createVendorActivities(options.vendors);
+  return Promise.all([
+    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode }),
+    ...VENDORS.map((vendor) =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: vendorTaskQueue(vendor),
+        activities: activities[vendor],
+        maxTaskQueueActivitiesPerSecond: options.ratePerSecond[vendor],
+      }),
+    ),
+  ]);
+}
+
+/** Runs all workers until one stops (shutdown signal) or `until` settles; stops the rest too. */
+export async function runOnboardingWorkers<R>(workers: Worker[], until?: Promise<R>): Promise<R | undefined> {
+  if (until) {
+    const [first, ...rest] = workers;
+    const nest = rest.reduce<Promise<R>>((inner, worker) => worker.runUntil(inner), until);
+    return first!.runUntil(nest);
+  }
+  await Promise.all(workers.map((w) => w.run()));
+  return undefined;
+}
