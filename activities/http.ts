@@ -1,0 +1,235 @@
+/**
+ * The one HTTP layer every vendor client uses, and the one place where an HTTP outcome becomes a
+ * Temporal failure. Temporal owns retries: got never retries, and every failure says whether a
+ * retry can help (`nonRetryable`) and, for rate limits, when (`nextRetryDelay`).
+ *
+ * Nothing here ever puts a header value (credentials live there) into a message, detail or log.
+ */
+import { asyncLocalStorage } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import got, { RequestError, type Got } from 'got';
+import { z } from 'zod';
+import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
+import type { VendorEndpoint } from './config.js';
+
+/** Stable `ApplicationFailure.type`s. The workflow may list the non-retryable ones in its retry policy. */
+export const VendorErrorType = {
+  /** 400/422: the vendor rejected our data; retrying sends the same data. */
+  Validation: 'VendorValidationError',
+  /** 401/403: wrong credentials or missing permission. */
+  Auth: 'VendorAuthError',
+  /** 404 where the thing must exist (undo treats 404 as success instead). */
+  NotFound: 'VendorNotFound',
+  /** 409 or another state conflict we cannot resolve by retrying. */
+  Conflict: 'VendorConflict',
+  /** Any other 4xx. */
+  Rejected: 'VendorRequestRejected',
+  /** 429: retried after Retry-After or our own backoff. */
+  RateLimited: 'VendorRateLimited',
+  /** 5xx, 408, timeouts, resets: retried. */
+  Unavailable: 'VendorUnavailable',
+  /** The vendor answered in a shape its contract does not allow. */
+  Contract: 'VendorContractError',
+  /** Undo of a user this onboarding did not create. */
+  RefusedToUndo: 'RefusedToUndoPreexistingUser',
+  /** The activity got a hire that does not validate, or whose vendor is disabled. */
+  InvalidInput: 'InvalidVendorActivityInput',
+} as const;
+export type VendorErrorTypeName = (typeof VendorErrorType)[keyof typeof VendorErrorType];
+
+export const NON_RETRYABLE_VENDOR_ERROR_TYPES: readonly VendorErrorTypeName[] = [
+  VendorErrorType.Validation,
+  VendorErrorType.Auth,
+  VendorErrorType.NotFound,
+  VendorErrorType.Conflict,
+  VendorErrorType.Rejected,
+  VendorErrorType.Contract,
+  VendorErrorType.RefusedToUndo,
+  VendorErrorType.InvalidInput,
+];
+
+/** What a call is doing, for messages: "NetBird rejected the create (400): ...". */
+export type Operation = 'create' | 'look-up' | 'undo' | 'invite';
+
+export interface VendorResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface VendorHttp {
+  vendor: VendorName;
+  send(
+    operation: Operation,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options?: { json?: unknown; searchParams?: Record<string, string | number> | URLSearchParams; headers?: Record<string, string> },
+  ): Promise<VendorResponse>;
+}
+
+export function vendorHttp(vendor: VendorName, endpoint: VendorEndpoint, headers: Record<string, string>): VendorHttp {
+  const client: Got = got.extend({
+    prefixUrl: `${endpoint.baseUrl}/`,
+    headers: { accept: 'application/json', ...headers },
+    retry: { limit: 0 }, // Temporal owns retries.
+    throwHttpErrors: false,
+    followRedirect: false,
+    timeout: { request: endpoint.timeoutMs },
+  });
+  return {
+    vendor,
+    async send(operation, method, path, options = {}) {
+      // Inside an activity, cancelling it aborts the request in flight.
+      const signal = asyncLocalStorage.getStore()?.cancellationSignal;
+      try {
+        const res = await client(path.replace(/^\//, ''), { method, json: options.json, searchParams: options.searchParams, headers: options.headers, signal });
+        return { status: res.statusCode, headers: res.headers, body: res.body };
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason ?? err;
+        if (err instanceof RequestError) {
+          throw ApplicationFailure.create({
+            message: `${VENDOR_LABELS[vendor]} unreachable during ${operation}: ${err.code} ${err.message}`,
+            type: VendorErrorType.Unavailable,
+            details: [{ vendor, operation, code: err.code }],
+          });
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/** The error shapes the five vendors use, read generously: we only want messages and field errors. */
+const ErrorBody = z
+  .object({
+    message: z.union([z.string(), z.array(z.string())]).optional(),
+    error: z.string().optional(),
+    errors: z
+      .union([
+        z.record(z.string(), z.array(z.string())), // MeetBit, Siit: {field: [msg]}
+        z.array(z.object({ field: z.string(), message: z.string() })), // meetergo
+        z.object({
+          json: z.union([z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).optional(),
+          authentication: z.string().optional(),
+          authorization: z.string().optional(),
+        }), // Partoo
+      ])
+      .optional(),
+  })
+  .loose();
+
+export interface VendorErrorDescription {
+  message?: string;
+  fieldErrors: Record<string, string[]>;
+}
+
+/** Message and field errors of an error answer; text/plain bodies become the message. */
+export function describeVendorError(body: string): VendorErrorDescription {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    const text = body.trim().slice(0, 500);
+    return { message: text || undefined, fieldErrors: {} };
+  }
+  const parsed = ErrorBody.safeParse(json);
+  if (!parsed.success) return { fieldErrors: {} };
+  const { message, error, errors } = parsed.data;
+  const messages: string[] = [message ?? []].flat();
+  const fieldErrors: Record<string, string[]> = {};
+  if (Array.isArray(errors)) {
+    for (const e of errors) (fieldErrors[e.field] ??= []).push(e.message);
+  } else if (errors && ('json' in errors || 'authentication' in errors || 'authorization' in errors)) {
+    const { json: partooJson, authentication, authorization } = errors as { json?: string | Record<string, string | string[]>; authentication?: string; authorization?: string };
+    if (typeof partooJson === 'string') messages.push(partooJson);
+    else for (const [field, msg] of Object.entries(partooJson ?? {})) fieldErrors[field] = [msg].flat();
+    for (const m of [authentication, authorization]) if (m) messages.push(m);
+  } else if (errors) {
+    Object.assign(fieldErrors, errors);
+  }
+  if (error && !messages.length) messages.push(error);
+  return { message: messages.join('; ') || undefined, fieldErrors };
+}
+
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 60_000;
+
+/** Exponential from the attempt number, capped, with jitter (half fixed, half random). */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** Retry-After as delta-seconds or HTTP date; undefined when absent, unparsable or already past. */
+export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const header = Array.isArray(value) ? value[0] : value;
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) || at <= now ? undefined : at - now;
+}
+
+function currentAttempt(): number {
+  return asyncLocalStorage.getStore()?.info.attempt ?? 1;
+}
+
+/**
+ * THE classifier: turns a non-success answer into the failure Temporal should act on.
+ * (A 404 on undo and a vendor's duplicate answer never get here: their callers handle them.)
+ */
+export function vendorFailure(vendor: VendorName, operation: Operation, res: VendorResponse): ApplicationFailure {
+  const label = VENDOR_LABELS[vendor];
+  const { message, fieldErrors } = describeVendorError(res.body);
+  const fields = Object.entries(fieldErrors).map(([f, msgs]) => `${f}: ${msgs.join(', ')}`);
+  const said = [message, ...fields].filter(Boolean).join('; ');
+  const details = [{ vendor, operation, status: res.status, message, fieldErrors }];
+  const fail = (type: VendorErrorTypeName, text: string, nonRetryable: boolean, nextRetryDelay?: number) =>
+    ApplicationFailure.create({ message: `${label} ${text}${said ? `: ${said}` : ''}`, type, nonRetryable, details, nextRetryDelay });
+  const s = res.status;
+
+  if (s === 400 || s === 422) return fail(VendorErrorType.Validation, `rejected the ${operation} as invalid (${s})`, true);
+  if (s === 401 || s === 403) {
+    return fail(VendorErrorType.Auth, `refused the ${operation} (${s}): the configured ${label} credentials are wrong or lack permission`, true);
+  }
+  if (s === 404) return fail(VendorErrorType.NotFound, `found nothing to ${operation} (404)`, true);
+  if (s === 409) return fail(VendorErrorType.Conflict, `reported a conflict on ${operation} (409)`, true);
+  if (s === 429 || s === 503) {
+    // Honour the vendor's Retry-After; without one, back off on our own (NetBird and meetergo send none).
+    const delay = retryAfterMs(res.headers['retry-after']) ?? (s === 429 ? backoffMs(currentAttempt()) : undefined);
+    const type = s === 429 ? VendorErrorType.RateLimited : VendorErrorType.Unavailable;
+    return fail(type, s === 429 ? `rate-limited the ${operation} (429)` : `is unavailable (503) during ${operation}`, false, delay);
+  }
+  if (s === 408 || s >= 500) return fail(VendorErrorType.Unavailable, `failed the ${operation} with ${s}`, false);
+  if (s >= 400) return fail(VendorErrorType.Rejected, `rejected the ${operation} (${s})`, true);
+  return fail(VendorErrorType.Contract, `answered the ${operation} with unexpected status ${s}`, true);
+}
+
+/** Parses a success body with its contract schema; any other shape fails loudly, naming the fields. */
+export function parseVendorJson<S extends z.ZodType>(vendor: VendorName, operation: Operation, schema: S, res: VendorResponse): z.infer<S> {
+  const label = VENDOR_LABELS[vendor];
+  const contractError = (what: string, fields: string[]) =>
+    ApplicationFailure.create({
+      message: `${label} ${operation} answer breaks its contract (${res.status}): ${what}`,
+      type: VendorErrorType.Contract,
+      nonRetryable: true,
+      details: [{ vendor, operation, status: res.status, fields }],
+    });
+  let json: unknown;
+  try {
+    json = JSON.parse(res.body);
+  } catch {
+    throw contractError('body is not JSON', []);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    throw contractError(problems.join('; '), parsed.error.issues.map((i) => i.path.join('.')));
+  }
+  return parsed.data;
+}
+
+/** Case-insensitive email equality: vendors treat addresses so, and we send them as given. */
+export function sameEmail(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}

@@ -1,0 +1,103 @@
+/**
+ * MeetBit (scheduling: department, role, work hours): POST /users → 200 {message, data}. Spec:
+ * vendor-specs/meetbit.openapi.yaml, BEYOND-CREATE.md (400 `errors.email` on a taken email
+ * [guess], look-up by filter, soft deletes, undo by DELETE [guess]).
+ */
+import { z } from 'zod';
+import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
+import type { VendorUser } from '../workflows/vendor-user.js';
+import type { VendorsConfig } from './config.js';
+import { describeVendorError, sameEmail, vendorHttp } from './http.js';
+import { lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+
+const Time = z.strictObject({ hour: z.number().int(), minute: z.number().int(), second: z.number().int() });
+const WorkHour = z.strictObject({ start: Time, end: Time });
+
+export const MeetbitCreateRequest = z.strictObject({
+  activate: z.boolean(),
+  is_silent: z.boolean(),
+  department_id: z.number().int(),
+  first_name: z.string().max(255),
+  last_name: z.string().max(255),
+  email: z.string().max(255),
+  timezone: z.string(),
+  role: z.string(),
+  work_hours: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(WorkHour)])) as Record<(typeof WEEKDAYS)[number], z.ZodArray<typeof WorkHour>>),
+});
+export type MeetbitCreateRequest = z.infer<typeof MeetbitCreateRequest>;
+
+export const MeetbitUser = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    deleted_at: z.string().nullable().optional(),
+  })
+  .loose();
+
+function time(hhmm: string) {
+  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+  return { hour, minute, second: 0 };
+}
+
+/**
+ * `activate: false, is_silent: false`: the user starts "Invited" and MeetBit mails its own
+ * invitation, which is how the hire sets a password. It needs only `users.create.*`; the other
+ * valid pair (`activate` + `is_silent`, since is_silent requires activate) needs `users.lock.*`
+ * and would leave an active account nobody was told about. Only Partoo's invite is held.
+ */
+export function toMeetbitCreateRequest(hire: NewHire): MeetbitCreateRequest {
+  const { departmentId, role } = hire.vendors.meetbit;
+  if (departmentId === undefined) throw new TypeError('vendors.meetbit.departmentId is required while MeetBit is enabled');
+  return {
+    activate: false,
+    is_silent: false,
+    department_id: departmentId,
+    first_name: hire.firstName,
+    last_name: hire.lastName,
+    email: hire.email,
+    timezone: hire.timezone,
+    role,
+    work_hours: Object.fromEntries(
+      WEEKDAYS.map((day) => [day, hire.workHours[day].map((r) => ({ start: time(r.start), end: time(r.end) }))]),
+    ) as MeetbitCreateRequest['work_hours'],
+  };
+}
+
+function meetbitUserApi(config: VendorsConfig['meetbit']) {
+  const http = vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
+  return restUserApi({
+    http,
+    create: {
+      path: 'users',
+      body: toMeetbitCreateRequest,
+      response: z.object({ message: z.string(), data: MeetbitUser }).loose(),
+      user: (b) => ({ id: String(b.data.id) }),
+      // Laravel's unique rule: 400 {"errors":{"email":["The email has already been taken."]}}.
+      isDuplicate: (res) =>
+        res.status === 400 && (describeVendorError(res.body).fieldErrors.email ?? []).some((m) => /already been taken|already exists/i.test(m)),
+    },
+    // Soft-deleted users are left out unless WithTrashed: a deleted user is not live.
+    async findByEmail(email) {
+      const { data } = await lookUp(
+        http,
+        'users',
+        { FilterAttribute: 'email', FilterOperator: 'eq', FilterValue: email },
+        z.object({ data: z.array(MeetbitUser) }).loose(),
+      );
+      const found = data.find((u) => sameEmail(u.email, email) && !u.deleted_at);
+      return found && { id: String(found.id) };
+    },
+    // Undocumented [guess]: DELETE → 202, 404 text/plain when unknown or already soft-deleted.
+    // Should MeetBit turn out to have no delete, lock the user (status 2) here instead.
+    remove: { method: 'DELETE', path: (id) => `users/${encodeURIComponent(id)}` },
+  });
+}
+
+export function createMeetbitActivities(config: VendorsConfig['meetbit']) {
+  const api = meetbitUserApi(config);
+  return {
+    createMeetbitUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
+    undoMeetbitUser: (user: VendorUser) => undoCreatedUser(api, user),
+  };
+}

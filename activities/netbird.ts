@@ -1,0 +1,68 @@
+/**
+ * NetBird (VPN access): POST /users invites a regular user. Spec: vendor-specs/netbird.openapi.yaml,
+ * BEYOND-CREATE.md (409 on a taken email, DELETE /users/{id}, look-up by listing all users).
+ */
+import { z } from 'zod';
+import type { NewHire } from '../workflows/new-hire.js';
+import type { VendorUser } from '../workflows/vendor-user.js';
+import type { VendorsConfig } from './config.js';
+import { sameEmail, vendorHttp } from './http.js';
+import { lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+
+export const NetbirdCreateRequest = z.strictObject({
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  auto_groups: z.array(z.string()),
+  is_service_user: z.boolean(),
+});
+export type NetbirdCreateRequest = z.infer<typeof NetbirdCreateRequest>;
+
+/** The fields of the spec's User we rely on ("disabled" is the old name of "blocked"). */
+export const NetbirdUser = z
+  .object({
+    id: z.string().min(1),
+    email: z.string(),
+    name: z.string(),
+    role: z.string(),
+    status: z.enum(['active', 'invited', 'blocked', 'disabled']),
+    auto_groups: z.array(z.string()),
+    is_service_user: z.boolean().optional(),
+  })
+  .loose();
+
+export function toNetbirdCreateRequest(hire: NewHire): NetbirdCreateRequest {
+  const { role, autoGroups } = hire.vendors.netbird;
+  return { email: hire.email, name: `${hire.firstName} ${hire.lastName}`, role, auto_groups: autoGroups, is_service_user: false };
+}
+
+function netbirdUserApi(config: VendorsConfig['netbird']) {
+  const http = vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
+  return restUserApi({
+    http,
+    create: {
+      path: 'users',
+      body: toNetbirdCreateRequest,
+      response: NetbirdUser,
+      user: (u) => ({ id: u.id }),
+      // "can't invite a user with an existing netbird account" (emails compared case-insensitively).
+      isDuplicate: (res) => res.status === 409,
+    },
+    // No search endpoint: the list of people is unpaged, so filter it here.
+    async findByEmail(email) {
+      const users = await lookUp(http, 'users', { service_user: 'false' }, z.array(NetbirdUser));
+      const found = users.find((u) => !u.is_service_user && sameEmail(u.email, email));
+      return found && { id: found.id };
+    },
+    remove: { method: 'DELETE', path: (id) => `users/${encodeURIComponent(id)}` },
+  });
+}
+
+export function createNetbirdActivities(config: VendorsConfig['netbird']) {
+  const api = netbirdUserApi(config);
+  return {
+    createNetbirdUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
+    undoNetbirdUser: (user: VendorUser) => undoCreatedUser(api, user),
+  };
+}

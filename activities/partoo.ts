@@ -1,0 +1,111 @@
+/**
+ * Partoo (business presence): POST /user → 200 {id, status}. Spec: vendor-specs/partoo.openapi.yaml,
+ * BEYOND-CREATE.md. The user is created `invited` without its email: the invitation is held by the
+ * workflow and sent by `sendPartooInvite` (POST /user/{id}/invite) once approved.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { log } from '@temporalio/activity';
+import { z } from 'zod';
+import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
+import type { InviteOutcome, VendorUser } from '../workflows/vendor-user.js';
+import type { VendorsConfig } from './config.js';
+import { describeVendorError, sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
+import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+
+type PartooLang = (typeof PARTOO_LANGS)[number];
+
+export const PartooCreateRequest = z.strictObject({
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  role: z.string(),
+  org_id: z.number().int().optional(),
+  business_ids: z.array(z.string()).optional(),
+  lang: z.enum(PARTOO_LANGS).optional(),
+  send_invitation: z.literal(false),
+  status: z.literal('invited'),
+});
+export type PartooCreateRequest = z.infer<typeof PartooCreateRequest>;
+
+export const PartooCreated = z.object({ id: z.string().min(1), status: z.literal('success') }).loose();
+const PartooUser = z.object({ id: z.string().min(1), email: z.string() }).loose();
+const PartooSearch = z.object({ users: z.array(PartooUser) }).loose();
+
+/** Partoo's language from the hire's tag: `fr-FR` → fr, `pt-BR` → pt-br; unsupported → Partoo's default. */
+export function partooLang(language: string): PartooLang | undefined {
+  const tag = language.toLowerCase();
+  const supported = PARTOO_LANGS as readonly string[];
+  if (supported.includes(tag)) return tag as PartooLang;
+  const primary = tag.split('-')[0]!;
+  return supported.includes(primary) ? (primary as PartooLang) : undefined;
+}
+
+export function toPartooCreateRequest(hire: NewHire): PartooCreateRequest {
+  const p = hire.vendors.partoo;
+  const lang = p.lang ?? partooLang(hire.language);
+  return {
+    email: hire.email,
+    first_name: hire.firstName,
+    last_name: hire.lastName,
+    role: p.role,
+    ...(p.orgId !== undefined && { org_id: p.orgId }),
+    // Partoo reads business_ids only for BUSINESS_MANAGER users.
+    ...(p.role === 'BUSINESS_MANAGER' && p.businessIds.length > 0 && { business_ids: p.businessIds }),
+    ...(lang && { lang }),
+    // Held invitation: an `invited` user without the email; sendPartooInvite sends it later.
+    send_invitation: false,
+    status: 'invited',
+  };
+}
+
+export function createPartooActivities(config: VendorsConfig['partoo']) {
+  const http = vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
+  const api = restUserApi({
+    http,
+    create: {
+      path: 'user',
+      body: toPartooCreateRequest,
+      response: PartooCreated,
+      user: (b) => ({ id: b.id }),
+      // 400 {"errors":{"json":{"email":"A user with this email already exists"}}}
+      isDuplicate: (res) => res.status === 400 && /already exists/i.test(describeVendorError(res.body).fieldErrors.email?.join(' ') ?? ''),
+    },
+    async findByEmail(email) {
+      // Partoo's search is an exact, case-insensitive match; compare again to be sure.
+      const { users } = await lookUp(http, 'user/search', { email }, PartooSearch);
+      const found = users.find((u) => sameEmail(u.email, email));
+      return found && { id: found.id };
+    },
+    remove: { method: 'DELETE', path: (id) => `user/${encodeURIComponent(id)}` },
+  });
+
+  /**
+   * Idempotent: a retry after a lost response must not fail the saga.
+   * - "already sent less than 5 minutes ago": our earlier call went out → already-sent.
+   * - "not in invited status": the user already accepted (is active) → the invitation has done
+   *   its job → already-sent (logged). Any other answer goes through the classifier.
+   */
+  async function sendPartooInvite(user: VendorUser): Promise<InviteOutcome> {
+    if (user.vendor !== 'partoo') {
+      throw ApplicationFailure.create({ message: `Partoo invite got a ${user.vendor} user`, type: VendorErrorType.InvalidInput, nonRetryable: true });
+    }
+    const res = await http.send('invite', 'POST', `user/${encodeURIComponent(user.id)}/invite`);
+    if (isSuccess(res)) {
+      log.info('Partoo invitation sent', { vendor: 'partoo', userId: user.id });
+      return 'sent';
+    }
+    const said = res.status === 400 ? (describeVendorError(res.body).message ?? '') : '';
+    if (/already sent/i.test(said) || /not in invited status/i.test(said)) {
+      log.info('Partoo invitation already sent', { vendor: 'partoo', userId: user.id, answer: said });
+      return 'already-sent';
+    }
+    throw vendorFailure('partoo', 'invite', res);
+  }
+
+  return {
+    createPartooUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
+    undoPartooUser: (user: VendorUser) => undoCreatedUser(api, user),
+    sendPartooInvite,
+  };
+}

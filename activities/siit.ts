@@ -1,0 +1,115 @@
+/**
+ * Siit (service desk / employee directory): POST /users → 201 {result}. Spec:
+ * vendor-specs/siit.openapi.yaml, BEYOND-CREATE.md. Siit has no delete: undo archives
+ * (PATCH /users/{uid}/archive), never /merge, which deletes irreversibly.
+ */
+import { z } from 'zod';
+import type { NewHire } from '../workflows/new-hire.js';
+import type { VendorUser } from '../workflows/vendor-user.js';
+import type { VendorsConfig } from './config.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
+import { lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
+
+/** `user_write` + required `email`; relationship fields take UIDs. */
+export const SiitCreateRequest = z.strictObject({
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  job_title: z.string(),
+  job_start_date: z.iso.date(),
+  preferred_language: z.string(),
+  employee_number: z.string(),
+  department: z.string().optional(),
+  teams: z.array(z.string()).optional(),
+  report_to: z.string().optional(),
+  legal_entity: z.string().optional(),
+  office_location: z.string().optional(),
+  contract_type: z.string().optional(),
+  country: z.string().optional(),
+  city: z.string().optional(),
+  work_phone: z.string().optional(),
+});
+export type SiitCreateRequest = z.infer<typeof SiitCreateRequest>;
+
+export const SiitUser = z
+  .object({
+    uid: z.string().min(1),
+    /** The spec lists all known addresses in `emails`; some answers also carry `email`. */
+    emails: z.array(z.string()).optional(),
+    email: z.string().optional(),
+    archived_at: z.string().nullable().optional(),
+  })
+  .loose();
+type SiitUser = z.infer<typeof SiitUser>;
+
+const SiitList = z.object({ meta: z.object({}).loose(), results: z.array(SiitUser) }).loose();
+
+/** Siit has no department by name (only UIDs), so `hire.department` does not travel here. */
+export function toSiitCreateRequest(hire: NewHire): SiitCreateRequest {
+  const s = hire.vendors.siit;
+  const optional = {
+    department: s.departmentUid,
+    teams: s.teamUids,
+    report_to: s.reportToUid,
+    legal_entity: s.legalEntityUid,
+    office_location: s.officeLocationUid,
+    contract_type: s.contractType,
+    country: s.country,
+    city: s.city,
+    work_phone: s.workPhone,
+  };
+  return {
+    email: hire.email,
+    first_name: hire.firstName,
+    last_name: hire.lastName,
+    job_title: hire.jobTitle,
+    job_start_date: hire.startDate,
+    preferred_language: hire.language,
+    employee_number: hire.employeeId,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+const live = (u: SiitUser): FoundUser | undefined => (u.archived_at ? undefined : { id: u.uid });
+
+/** The 409 answer carries the existing user; an archived one is not adoptable (look-up decides). */
+function existingFromDuplicate(res: VendorResponse): FoundUser | undefined {
+  try {
+    const parsed = z.object({ result: SiitUser }).safeParse(JSON.parse(res.body));
+    return parsed.success ? live(parsed.data.result) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function siitUserApi(config: VendorsConfig['siit']) {
+  const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+  return restUserApi({
+    http,
+    create: {
+      path: 'users',
+      body: toSiitCreateRequest,
+      response: z.object({ result: SiitUser }),
+      user: (b) => ({ id: b.result.uid }),
+      isDuplicate: (res) => res.status === 409,
+      existing: existingFromDuplicate,
+    },
+    // Archived users are hidden from this filter unless include_archived=true: exactly "live".
+    async findByEmail(email) {
+      const { results } = await lookUp(http, 'users', new URLSearchParams([['email_in[]', email]]), SiitList);
+      const found = results.find((u) => [...(u.emails ?? []), u.email ?? ''].some((e) => sameEmail(e, email)) && !u.archived_at);
+      return found && live(found);
+    },
+    // Archiving is reversible (PATCH /users/{uid}/unarchive), which is what an undo should be.
+    remove: { method: 'PATCH', path: (uid) => `users/${encodeURIComponent(uid)}/archive` },
+  });
+}
+
+export function createSiitActivities(config: VendorsConfig['siit']) {
+  const api = siitUserApi(config);
+  return {
+    createSiitUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
+    undoSiitUser: (user: VendorUser) => undoCreatedUser(api, user),
+  };
+}
