@@ -55,7 +55,10 @@ export function loadVendorConfig(env: NodeJS.ProcessEnv = process.env): VendorsC
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.path.length && !(String(i.path[0]) in present) ? 'is required' : i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `  ${name}: ${name in present ? i.message : 'is required'}`;
+    });
     throw new Error(`Invalid vendor configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
