@@ -1,0 +1,81 @@
+/** Reads the sandbox process's configuration from the environment (see README.md). */
+import { z } from 'zod';
+import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { faultSchema, type LatencySpec } from './faults.js';
+import type { SandboxOptions } from './index.js';
+import { rateLimitSettingsSchema, type RateLimitSettings } from './rate-limit.js';
+
+/** Ports of `npm run sandbox`, in VENDORS order. */
+export const DEFAULT_PORTS: Record<VendorName, number> = { netbird: 4101, siit: 4102, meetbit: 4103, meetergo: 4104, partoo: 4105 };
+
+const CREDENTIAL_ENV = {
+  netbird: { token: 'SANDBOX_NETBIRD_TOKEN' },
+  siit: { token: 'SANDBOX_SIIT_TOKEN' },
+  meetbit: { accessKeyId: 'SANDBOX_MEETBIT_ACCESS_KEY_ID', accessKeySecret: 'SANDBOX_MEETBIT_ACCESS_KEY_SECRET' },
+  meetergo: { apiKey: 'SANDBOX_MEETERGO_API_KEY', actingUserId: 'SANDBOX_MEETERGO_ACTING_USER_ID' },
+  partoo: { apiKey: 'SANDBOX_PARTOO_API_KEY' },
+} as const;
+
+/** Every variable read, for the usage text. */
+export const ENV_VARIABLES = [
+  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_PORT`),
+  ...Object.values(CREDENTIAL_ENV).flatMap((names) => Object.values(names)),
+  'SANDBOX_RATE_LIMITS',
+  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_RATE_LIMIT`),
+  'SANDBOX_LATENCY_MS',
+  'SANDBOX_FAULTS',
+];
+
+type Env = Record<string, string | undefined>;
+
+function port(value: string, name: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new Error(`${name} must be a port number (0 for a free one), got "${value}"`);
+  return Number(value);
+}
+
+/** "off", or JSON settings such as {"limit":120,"windowMs":60000,"burst":1200}. */
+function rateLimit(value: string, name: string): RateLimitSettings | false {
+  if (value === 'off' || value === 'false') return false;
+  const parsed = rateLimitSettingsSchema.safeParse(parseJson(value, name));
+  if (!parsed.success) throw new Error(`${name}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** "50" or "20-200". */
+function latency(value: string): LatencySpec {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
+  if (!match) throw new Error(`SANDBOX_LATENCY_MS must be "<ms>" or "<min>-<max>", got "${value}"`);
+  return match[2] === undefined ? Number(match[1]) : [Number(match[1]), Number(match[2])];
+}
+
+function parseJson(value: string, name: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new Error(`${name} is not valid JSON`);
+  }
+}
+
+const faultsByVendor = z.partialRecord(z.enum(VENDORS), z.array(faultSchema));
+
+export function optionsFromEnv(env: Env): SandboxOptions {
+  const options: SandboxOptions = { ports: {}, credentials: {} };
+  const perVendorLimits: Partial<Record<VendorName, RateLimitSettings | false>> = {};
+  for (const vendor of VENDORS) {
+    const portName = `SANDBOX_${vendor.toUpperCase()}_PORT`;
+    options.ports![vendor] = env[portName] === undefined ? DEFAULT_PORTS[vendor] : port(env[portName], portName);
+    const given = Object.entries(CREDENTIAL_ENV[vendor]).filter(([, name]) => env[name] !== undefined);
+    if (given.length > 0) Object.assign((options.credentials![vendor] ??= {} as never), Object.fromEntries(given.map(([key, name]) => [key, env[name]])));
+    const limitName = `SANDBOX_${vendor.toUpperCase()}_RATE_LIMIT`;
+    if (env[limitName] !== undefined) perVendorLimits[vendor] = rateLimit(env[limitName], limitName);
+  }
+  const allOff = ['off', 'false', '0'].includes(env.SANDBOX_RATE_LIMITS ?? '');
+  options.rateLimits = allOff ? false : perVendorLimits;
+  if (env.SANDBOX_LATENCY_MS) options.latencyMs = latency(env.SANDBOX_LATENCY_MS);
+  if (env.SANDBOX_FAULTS) {
+    const parsed = faultsByVendor.safeParse(parseJson(env.SANDBOX_FAULTS, 'SANDBOX_FAULTS'));
+    if (!parsed.success) throw new Error(`SANDBOX_FAULTS: ${parsed.error.message}`);
+    options.faults = parsed.data;
+  }
+  return options;
+}

@@ -1,0 +1,91 @@
+/**
+ * Local simulators of the five vendors' user APIs, one HTTP port each, every one under the
+ * vendor's real base path: a client switches between sandbox and vendor by base URL alone.
+ */
+import type { AddressInfo } from 'node:net';
+import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials.js';
+import type { Fault, LatencySpec } from './faults.js';
+import type { RateLimitSettings } from './rate-limit.js';
+import { ADMIN_PREFIX, createVendorServer, type VendorSandbox } from './server.js';
+import type { VendorDefinition } from './vendor.js';
+import { meetbit } from './vendors/meetbit.js';
+import { meetergo } from './vendors/meetergo.js';
+import { netbird } from './vendors/netbird.js';
+import { partoo } from './vendors/partoo.js';
+import { siit } from './vendors/siit.js';
+
+export { SANDBOX_CREDENTIALS } from './credentials.js';
+export type { Fault } from './faults.js';
+export type { RateLimitSettings } from './rate-limit.js';
+export type { LoggedRequest } from './request-log.js';
+export type { VendorSandbox } from './server.js';
+export type { SandboxUser } from './store.js';
+
+export interface SandboxOptions {
+  /** Default 0: a free port. */
+  ports?: Partial<Record<VendorName, number>>;
+  /** Per vendor, merged over SANDBOX_CREDENTIALS. */
+  credentials?: Partial<SandboxCredentials>;
+  /** Default true: each vendor's documented limit. false turns limiting off. */
+  rateLimits?: boolean | Partial<Record<VendorName, RateLimitSettings | false>>;
+  /** Latency added to every vendor's every request, fixed or a random [min, max]. */
+  latencyMs?: LatencySpec;
+  /** Faults installed at start (and again on reset). */
+  faults?: Partial<Record<VendorName, Fault[]>>;
+  /** The sandboxes' clock in ms (timestamps, rate limits, Partoo's invite interval); default Date.now. */
+  now?: () => number;
+}
+
+export interface Sandboxes {
+  /** Full base URLs, e.g. http://127.0.0.1:4101/api (no trailing slash). */
+  urls: Record<VendorName, string>;
+  /** e.g. http://127.0.0.1:4101/_sandbox */
+  adminUrls: Record<VendorName, string>;
+  vendors: Record<VendorName, VendorSandbox>;
+  stop(): Promise<void>;
+}
+
+// Each definition is typed by its own credentials and user body; only createVendorServer,
+// which keeps the two together, needs to know them.
+const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never> } = { netbird, siit, meetbit, meetergo, partoo };
+
+export const HOST = '127.0.0.1';
+
+function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
+  if (option === undefined || option === true) return documented;
+  if (option === false) return false;
+  return option[vendor] ?? documented;
+}
+
+export async function startSandboxes(options: SandboxOptions = {}): Promise<Sandboxes> {
+  const now = options.now ?? Date.now;
+  const started: { vendor: VendorName; close: () => Promise<void>; port: number; sandbox: VendorSandbox }[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((s) => s.close()));
+  };
+  try {
+    for (const vendor of VENDORS) {
+      const def = DEFINITIONS[vendor];
+      const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
+      const { app, sandbox } = createVendorServer(def as VendorDefinition<SandboxCredentials[typeof vendor], never>, {
+        credentials: { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] },
+        rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
+        startFaults,
+        now,
+      });
+      await app.listen({ host: HOST, port: options.ports?.[vendor] ?? 0 });
+      started.push({ vendor, close: () => app.close(), port: (app.server.address() as AddressInfo).port, sandbox });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const record = <T>(pick: (s: (typeof started)[number]) => T) => Object.fromEntries(started.map((s) => [s.vendor, pick(s)])) as Record<VendorName, T>;
+  return {
+    urls: record((s) => `http://${HOST}:${s.port}${DEFINITIONS[s.vendor].basePath}`),
+    adminUrls: record((s) => `http://${HOST}:${s.port}${ADMIN_PREFIX}`),
+    vendors: record((s) => s.sandbox),
+    stop,
+  };
+}
