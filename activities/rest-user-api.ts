@@ -24,7 +24,13 @@ export interface RestUserSpec<Created extends z.ZodType> {
     headers?: Record<string, string>;
   };
   findByEmail: (email: string) => Promise<FoundUser | undefined>;
-  remove: { method: 'DELETE' | 'PATCH'; path: (id: string) => string; headers?: Record<string, string> };
+  remove: {
+    method: 'DELETE' | 'PATCH';
+    path: (id: string) => string;
+    headers?: Record<string, string>;
+    /** For vendors whose removal answers the same whether it just happened or not (Siit archive). */
+    alreadyGone?: (id: string) => Promise<boolean>;
+  };
 }
 
 export const isSuccess = (res: VendorResponse): boolean => res.status >= 200 && res.status < 300;
@@ -41,6 +47,7 @@ export function restUserApi<Created extends z.ZodType>(spec: RestUserSpec<Create
     },
     findByEmail: spec.findByEmail,
     async remove(id): Promise<UndoOutcome> {
+      if (await remove.alreadyGone?.(id)) return 'already-gone';
       const res = await http.send('undo', remove.method, remove.path(id), { headers: remove.headers });
       if (isSuccess(res)) return 'undone';
       // Undo means "make sure it is gone": a user the vendor does not know is already gone.

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUser } from '../workflows/vendor-user.js';
 import type { VendorsConfig } from './config.js';
-import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { lookUp, restUserApi } from './rest-user-api.js';
+import { parseVendorJson, sameEmail, vendorFailure, vendorHttp, type VendorResponse } from './http.js';
+import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 /** `user_write` + required `email`; relationship fields take UIDs. */
@@ -42,6 +42,8 @@ export const SiitUser = z
   })
   .loose();
 type SiitUser = z.infer<typeof SiitUser>;
+/** Create, get, archive and the 409 duplicate answer all wrap the user in `result`. */
+const SiitResult = z.object({ result: SiitUser }).loose();
 
 const SiitList = z.object({ meta: z.object({}).loose(), results: z.array(SiitUser) }).loose();
 
@@ -76,7 +78,7 @@ const live = (u: SiitUser): FoundUser | undefined => (u.archived_at ? undefined 
 /** The 409 answer carries the existing user; an archived one is not adoptable (look-up decides). */
 function existingFromDuplicate(res: VendorResponse): FoundUser | undefined {
   try {
-    const parsed = z.object({ result: SiitUser }).safeParse(JSON.parse(res.body));
+    const parsed = SiitResult.safeParse(JSON.parse(res.body));
     return parsed.success ? live(parsed.data.result) : undefined;
   } catch {
     return undefined;
@@ -90,7 +92,7 @@ function siitUserApi(config: VendorsConfig['siit']) {
     create: {
       path: 'users',
       body: toSiitCreateRequest,
-      response: z.object({ result: SiitUser }),
+      response: SiitResult,
       user: (b) => ({ id: b.result.uid }),
       isDuplicate: (res) => res.status === 409,
       existing: existingFromDuplicate,
@@ -102,7 +104,17 @@ function siitUserApi(config: VendorsConfig['siit']) {
       return found && live(found);
     },
     // Archiving is reversible (PATCH /users/{uid}/unarchive), which is what an undo should be.
-    remove: { method: 'PATCH', path: (uid) => `users/${encodeURIComponent(uid)}/archive` },
+    // Archiving an archived user answers 200 again, so look first to report `already-gone`.
+    remove: {
+      method: 'PATCH',
+      path: (uid) => `users/${encodeURIComponent(uid)}/archive`,
+      async alreadyGone(uid) {
+        const res = await http.send('undo', 'GET', `users/${encodeURIComponent(uid)}`);
+        if (res.status === 404) return true;
+        if (!isSuccess(res)) throw vendorFailure('siit', 'undo', res);
+        return Boolean(parseVendorJson('siit', 'undo', SiitResult, res).result.archived_at);
+      },
+    },
   });
 }
 
