@@ -6,6 +6,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   condition,
   isCancellation,
   log,
@@ -240,6 +241,13 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
     });
   };
 
+  /** Ends the workflow as Cancelled (what the UI shows), with what the rollback did. */
+  const cancelled = (): CancelledFailure => {
+    progress.failure = `Onboarding cancelled; ${summarizeRollback(progress)}`;
+    publish();
+    return new CancelledFailure(progress.failure, [{ vendors: progress.vendors, manualCleanup: progress.manualCleanup }]);
+  };
+
   publish();
 
   // All creates run at once: no vendor's user depends on another's, so the onboarding takes as
@@ -279,7 +287,7 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
   }
   if (rootScope.consideredCancelled) {
     await compensate();
-    throw fail('OnboardingCancelled', `Onboarding cancelled; ${summarizeRollback(progress)}`);
+    throw cancelled();
   }
 
   const partooUser = users.find((u) => u.vendor === 'partoo');
@@ -291,7 +299,7 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
       await holdAndSendPartooInvite(partooUser);
     } catch (err) {
       await compensate();
-      if (isCancellation(err)) throw fail('OnboardingCancelled', `Onboarding cancelled; ${summarizeRollback(progress)}`);
+      if (isCancellation(err)) throw cancelled();
       throw fail('OnboardingFailed', `Sending the Partoo invitation failed (${describeFailure(err)}); ${summarizeRollback(progress)}`, err as Error);
     }
   }

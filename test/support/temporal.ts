@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,7 +21,14 @@ export async function connectClient(): Promise<{ client: Client; close: () => Pr
   return { client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }), close: () => connection.close() };
 }
 
+let runtimeInstalled = false;
+
+/** Worker-side connection; the SDK's runtime logs only errors: the tests fail workflows on purpose, and the SDK warns of each. */
 export function connectWorker(): Promise<NativeConnection> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
   return NativeConnection.connect({ address: temporalAddress() });
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Runs `workers/main.ts` as its own process (what `npm run worker` runs), configured only
+ * through its environment, so a test can SIGKILL it like a crashed host.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { VendorsConfig } from '../../activities/config.js';
+import { rateVariable } from '../../workers/config.js';
+import { VENDORS } from '../../workflows/vendors.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The environment variables activities/config.ts reads, for a given config. */
+export function vendorEnv(config: VendorsConfig): Record<string, string> {
+  return {
+    NETBIRD_BASE_URL: config.netbird.baseUrl,
+    NETBIRD_TOKEN: config.netbird.token,
+    SIIT_BASE_URL: config.siit.baseUrl,
+    SIIT_TOKEN: config.siit.token,
+    MEETBIT_BASE_URL: config.meetbit.baseUrl,
+    MEETBIT_ACCESS_KEY_ID: config.meetbit.accessKeyId,
+    MEETBIT_ACCESS_KEY_SECRET: config.meetbit.accessKeySecret,
+    MEETERGO_BASE_URL: config.meetergo.baseUrl,
+    MEETERGO_API_KEY: config.meetergo.apiKey,
+    MEETERGO_ACTING_USER_ID: config.meetergo.actingUserId,
+    PARTOO_BASE_URL: config.partoo.baseUrl,
+    PARTOO_API_KEY: config.partoo.apiKey,
+  };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/** Starts the worker process and resolves once it polls its task queues. */
+export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_000): Promise<WorkerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+    ...vendorEnv(vendors),
+    ...Object.fromEntries(VENDORS.map((v) => [rateVariable(v), '1000'])),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('Worker polling')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker process did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output, exited };
+}
