@@ -48,9 +48,10 @@ function idpSubject(): string {
 }
 
 /**
- * The handler's checks, in its order. Missing `role`, `auto_groups` or `is_service_user`
- * decode to Go zero values, so only an empty/unknown role fails; a wrong JSON type fails decoding
- * (400). [guess] `owner` is refused with its own wording.
+ * The handler's checks, in its order: a wrong JSON type fails decoding (400); the rest is 422.
+ * [guess] NetBird's Go server would decode a missing `auto_groups`/`is_service_user` as zero
+ * values; the sandbox holds clients to the contract, which requires them. `owner` is refused
+ * with its own wording [guess].
  */
 function problemOf(body: Record<string, unknown>): VendorReply | undefined {
   const typeProblems = checkFields(body, {
@@ -61,6 +62,7 @@ function problemOf(body: Record<string, unknown>): VendorReply | undefined {
     is_service_user: { type: 'boolean', nullable: true },
   });
   if (typeProblems.length > 0) return error(400, "couldn't parse JSON request");
+  for (const field of ['auto_groups', 'is_service_user']) if (body[field] === undefined) return error(422, `${field} is required`);
   const isService = body.is_service_user === true;
   if (!isService && !body.email) return error(422, 'email is required');
   if (!isService && !body.name) return error(422, 'name is required');

@@ -1,0 +1,185 @@
+/**
+ * Contract tests: valid and invalid create requests per vendor, each request checked against
+ * the vendor's OpenAPI file, and every answer the sandbox gives checked against it too.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { VENDORS, type VendorName } from '../../workflows/vendors.js';
+import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
+import { client, CREATE, uniqueEmail } from './support.js';
+import { REPO_SPECS, SHARED_SPECS, VendorContract } from './openapi.js';
+
+interface Case {
+  title: string;
+  /** A body, or a function of a fresh email. */
+  body: (email: string) => unknown;
+  /** Whether the body satisfies the contract's request schema. */
+  contract: 'valid' | 'invalid';
+  status: number;
+  anonymous?: boolean;
+  /** Runs first (e.g. to create the user a duplicate collides with, or to inject a fault). */
+  before?: (sandboxes: Sandboxes, email: string) => Promise<void> | void;
+}
+
+/** Statuses BEYOND-CREATE.md (not the OpenAPI file) documents for create, or the pinned guesses. */
+const BEYOND_OPENAPI: Record<VendorName, number[]> = {
+  netbird: [409, 422],
+  siit: [400, 401, 409],
+  meetbit: [],
+  meetergo: [401],
+  partoo: [],
+};
+
+const valid = (vendor: VendorName) => (email: string) => CREATE[vendor].body(email);
+const withFields = (vendor: VendorName, fields: Record<string, unknown>) => (email: string) => ({ ...CREATE[vendor].body(email), ...fields });
+const without = (vendor: VendorName, field: string) => (email: string) => {
+  const body = CREATE[vendor].body(email);
+  delete body[field];
+  return body;
+};
+const duplicateOf = (vendor: VendorName) => async (sandboxes: Sandboxes, email: string) => {
+  const first = await client(sandboxes)(vendor, 'POST', CREATE[vendor].path, { json: CREATE[vendor].body(email.toUpperCase()) });
+  expect(first.status).toBeLessThan(300);
+};
+const failNext = (vendor: VendorName, status: number) => (sandboxes: Sandboxes) => {
+  sandboxes.vendors[vendor].addFault({ kind: 'fail-next', count: 1, status, match: { method: 'POST' } });
+};
+const hours = (start: [number, number, number], end: [number, number, number]) => {
+  const t = ([hour, minute, second]: [number, number, number]) => ({ hour, minute, second });
+  return { sunday: [], monday: [{ start: t(start), end: t(end) }], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [] };
+};
+const schedule = (monday: unknown) => ({ availability: { name: 'Hours', timezone: 'Europe/Berlin', schedule: { monday, saturday: { enabled: false, hours: [] } } } });
+
+const CASES: Record<VendorName, Case[]> = {
+  netbird: [
+    { title: 'a person', body: valid('netbird'), contract: 'valid', status: 200 },
+    { title: 'a service user', body: () => ({ name: 'ci-bot', role: 'user', auto_groups: ['g1'], is_service_user: true }), contract: 'valid', status: 200 },
+    { title: 'malformed JSON', body: () => '{"email":', contract: 'invalid', status: 400 },
+    { title: 'a wrong type', body: withFields('netbird', { auto_groups: 'g1' }), contract: 'invalid', status: 400 },
+    { title: 'missing is_service_user', body: without('netbird', 'is_service_user'), contract: 'invalid', status: 422 },
+    { title: 'an empty email for a person', body: withFields('netbird', { email: '' }), contract: 'valid', status: 422 },
+    { title: 'an empty name for a person', body: withFields('netbird', { name: '' }), contract: 'valid', status: 422 },
+    { title: 'an unknown role', body: withFields('netbird', { role: 'superuser' }), contract: 'valid', status: 422 },
+    { title: 'the owner role', body: withFields('netbird', { role: 'owner' }), contract: 'valid', status: 422 },
+    { title: 'a taken email', body: valid('netbird'), contract: 'valid', status: 409, before: duplicateOf('netbird') },
+    { title: 'no credentials', body: valid('netbird'), contract: 'valid', status: 401, anonymous: true },
+    { title: 'a forbidden call', body: valid('netbird'), contract: 'valid', status: 403, before: failNext('netbird', 403) },
+    { title: 'a vendor failure', body: valid('netbird'), contract: 'valid', status: 500, before: failNext('netbird', 500) },
+  ],
+  siit: [
+    { title: 'a user', body: valid('siit'), contract: 'valid', status: 201 },
+    { title: 'nullable fields set to null', body: withFields('siit', { city: null, gender: null, teams: null }), contract: 'valid', status: 201 },
+    { title: 'no email', body: without('siit', 'email'), contract: 'invalid', status: 400 },
+    { title: 'an impossible date', body: withFields('siit', { hire_date: '2026-02-30' }), contract: 'invalid', status: 400 },
+    { title: 'an unknown enum value', body: withFields('siit', { gender: 'unknown' }), contract: 'invalid', status: 400 },
+    { title: 'a taken email', body: valid('siit'), contract: 'valid', status: 409, before: duplicateOf('siit') },
+    { title: 'no credentials', body: valid('siit'), contract: 'valid', status: 401, anonymous: true },
+  ],
+  meetbit: [
+    { title: 'an invited user', body: valid('meetbit'), contract: 'valid', status: 200 },
+    { title: 'an activated silent user', body: withFields('meetbit', { activate: true, is_silent: true }), contract: 'valid', status: 200 },
+    { title: 'is_silent without activate', body: withFields('meetbit', { is_silent: true }), contract: 'valid', status: 400 },
+    { title: 'no timezone', body: without('meetbit', 'timezone'), contract: 'invalid', status: 400 },
+    { title: 'a timezone that is not IANA', body: withFields('meetbit', { timezone: 'Mars/Olympus' }), contract: 'valid', status: 400 },
+    { title: 'a malformed email', body: withFields('meetbit', { email: 'not-an-email' }), contract: 'invalid', status: 400 },
+    { title: 'a name over 255 characters', body: withFields('meetbit', { first_name: 'x'.repeat(256) }), contract: 'invalid', status: 400 },
+    { title: 'work hours ending before they start', body: withFields('meetbit', { work_hours: hours([17, 0, 0], [9, 0, 0]) }), contract: 'valid', status: 400 },
+    { title: 'a time past 24 hours', body: withFields('meetbit', { work_hours: hours([9, 0, 0], [24, 30, 0]) }), contract: 'valid', status: 400 },
+    { title: 'a time out of range', body: withFields('meetbit', { work_hours: hours([9, 61, 0], [17, 0, 0]) }), contract: 'invalid', status: 400 },
+    { title: 'a day missing from work hours', body: withFields('meetbit', { work_hours: { monday: [] } }), contract: 'invalid', status: 400 },
+    { title: 'a taken email', body: valid('meetbit'), contract: 'valid', status: 400, before: duplicateOf('meetbit') },
+    { title: 'no credentials', body: valid('meetbit'), contract: 'valid', status: 401, anonymous: true },
+    {
+      title: 'too many requests',
+      body: valid('meetbit'),
+      contract: 'valid',
+      status: 429,
+      before: (s) => s.vendors.meetbit.addFault({ kind: 'burst-429', count: 1, retryAfterSeconds: 1 }),
+    },
+    { title: 'a vendor failure', body: valid('meetbit'), contract: 'valid', status: 500, before: failNext('meetbit', 500) },
+  ],
+  meetergo: [
+    { title: 'a user', body: valid('meetergo'), contract: 'valid', status: 201 },
+    {
+      title: 'a user with availability and meeting type',
+      body: withFields('meetergo', {
+        ...schedule({ enabled: true, hours: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] }),
+        meetingType: { name: '45 Minute Call', duration: 45, slug: 'ada-45min', channel: 'connect' },
+      }),
+      contract: 'valid',
+      status: 201,
+    },
+    { title: 'a malformed email', body: withFields('meetergo', { email: 'nope' }), contract: 'invalid', status: 400 },
+    { title: 'no familyName', body: without('meetergo', 'familyName'), contract: 'invalid', status: 400 },
+    { title: 'a timezone that is not IANA', body: withFields('meetergo', { timezone: 'Europe/Atlantis' }), contract: 'valid', status: 400 },
+    { title: 'an enabled day without hours', body: withFields('meetergo', schedule({ enabled: true, hours: [] })), contract: 'valid', status: 400 },
+    { title: 'a time not in HH:MM', body: withFields('meetergo', schedule({ enabled: true, hours: [{ start: '9:00', end: '17:00' }] })), contract: 'invalid', status: 400 },
+    { title: 'a range ending before it starts', body: withFields('meetergo', schedule({ enabled: true, hours: [{ start: '17:00', end: '09:00' }] })), contract: 'valid', status: 400 },
+    { title: 'an unknown channel', body: withFields('meetergo', { meetingType: { channel: 'carrier-pigeon' } }), contract: 'invalid', status: 400 },
+    { title: 'a taken email', body: valid('meetergo'), contract: 'valid', status: 409, before: duplicateOf('meetergo') },
+    { title: 'no credentials', body: valid('meetergo'), contract: 'valid', status: 401, anonymous: true },
+    { title: 'no API platform subscription', body: valid('meetergo'), contract: 'valid', status: 403, before: failNext('meetergo', 403) },
+  ],
+  partoo: [
+    { title: 'an invited user held for a later invitation', body: valid('partoo'), contract: 'valid', status: 200 },
+    { title: 'an active user with a password', body: withFields('partoo', { status: 'active', password: 'Sandbox!pass1', role: 'BUSINESS_MANAGER', lang: 'fr' }), contract: 'valid', status: 200 },
+    { title: 'no last_name', body: without('partoo', 'last_name'), contract: 'invalid', status: 400 },
+    { title: 'an unknown role', body: withFields('partoo', { role: 'PROVIDER' }), contract: 'invalid', status: 400 },
+    { title: 'a malformed email', body: withFields('partoo', { email: 'a@' }), contract: 'invalid', status: 400 },
+    { title: 'a weak password', body: withFields('partoo', { password: 'password1' }), contract: 'valid', status: 400 },
+    { title: 'a taken email', body: valid('partoo'), contract: 'valid', status: 400, before: duplicateOf('partoo') },
+    { title: 'no credentials', body: valid('partoo'), contract: 'valid', status: 401, anonymous: true },
+    { title: 'a forbidden call', body: valid('partoo'), contract: 'valid', status: 403, before: failNext('partoo', 403) },
+  ],
+};
+
+let sandboxes: Sandboxes;
+beforeAll(async () => {
+  sandboxes = await startSandboxes({ rateLimits: false });
+});
+afterAll(() => sandboxes.stop());
+
+describe.each(VENDORS)('%s create contract', (vendor) => {
+  const contract = new VendorContract(vendor);
+  const produced = new Set<number>();
+  beforeEach(() => sandboxes.vendors[vendor].reset());
+
+  test.each(CASES[vendor])('$title → $status', async (c) => {
+    const email = uniqueEmail(vendor);
+    const body = c.body(email);
+    if (typeof body === 'string') {
+      expect(c.contract).toBe('invalid');
+    } else {
+      expect(contract.requestErrors(body).length === 0 ? 'valid' : 'invalid').toBe(c.contract);
+    }
+    await c.before?.(sandboxes, email);
+    const usersBefore = sandboxes.vendors[vendor].users().length;
+
+    const answer = await client(sandboxes)(vendor, 'POST', CREATE[vendor].path, {
+      ...(typeof body === 'string' ? { body } : { json: body }),
+      anonymous: c.anonymous,
+    });
+    expect(answer.status).toBe(c.status);
+    produced.add(answer.status);
+    if (contract.documentedStatuses().includes(answer.status)) {
+      expect(contract.responseErrors(answer.status, answer.body, answer.contentType)).toEqual([]);
+    } else {
+      expect(BEYOND_OPENAPI[vendor]).toContain(answer.status);
+    }
+    // Only successful creates leave a new user behind.
+    expect(sandboxes.vendors[vendor].users().length - usersBefore).toBe(c.status < 300 ? 1 : 0);
+  });
+
+  test('every create status the contract documents was produced', () => {
+    expect([...produced].filter((s) => contract.documentedStatuses().includes(s)).sort()).toEqual(contract.documentedStatuses().sort());
+  });
+});
+
+describe('contract files', () => {
+  const shared = existsSync(SHARED_SPECS);
+  (shared ? test.each(VENDORS) : test.skip.each(VENDORS))('sandbox/specs/%s.openapi.yaml is a faithful copy of the shared one', (vendor) => {
+    const name = `${vendor}.openapi.yaml`;
+    expect(readFileSync(path.join(REPO_SPECS, name), 'utf8')).toBe(readFileSync(path.join(SHARED_SPECS, name), 'utf8'));
+  });
+});
