@@ -10,43 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import got, { RequestError, type Got } from 'got';
 import { z } from 'zod';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
+import { VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-user.js';
 import type { VendorEndpoint } from './config.js';
 
-/** Stable `ApplicationFailure.type`s. The workflow may list the non-retryable ones in its retry policy. */
-export const VendorErrorType = {
-  /** 400/422: the vendor rejected our data; retrying sends the same data. */
-  Validation: 'VendorValidationError',
-  /** 401/403: wrong credentials or missing permission. */
-  Auth: 'VendorAuthError',
-  /** 404 where the thing must exist (undo treats 404 as success instead). */
-  NotFound: 'VendorNotFound',
-  /** 409 or another state conflict we cannot resolve by retrying. */
-  Conflict: 'VendorConflict',
-  /** Any other 4xx. */
-  Rejected: 'VendorRequestRejected',
-  /** 429: retried after Retry-After or our own backoff. */
-  RateLimited: 'VendorRateLimited',
-  /** 5xx, 408, timeouts, resets: retried. */
-  Unavailable: 'VendorUnavailable',
-  /** The vendor answered in a shape its contract does not allow. */
-  Contract: 'VendorContractError',
-  /** Undo of a user this onboarding did not create. */
-  RefusedToUndo: 'RefusedToUndoPreexistingUser',
-  /** The activity got a hire that does not validate, or whose vendor is disabled. */
-  InvalidInput: 'InvalidVendorActivityInput',
-} as const;
-export type VendorErrorTypeName = (typeof VendorErrorType)[keyof typeof VendorErrorType];
-
-export const NON_RETRYABLE_VENDOR_ERROR_TYPES: readonly VendorErrorTypeName[] = [
-  VendorErrorType.Validation,
-  VendorErrorType.Auth,
-  VendorErrorType.NotFound,
-  VendorErrorType.Conflict,
-  VendorErrorType.Rejected,
-  VendorErrorType.Contract,
-  VendorErrorType.RefusedToUndo,
-  VendorErrorType.InvalidInput,
-];
+// The type names live with the workflow-safe shared types, so the workflow can list them too.
+export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-user.js';
 
 /** What a call is doing, for messages: "NetBird rejected the create (400): ...". */
 export type Operation = 'create' | 'look-up' | 'undo' | 'invite';
