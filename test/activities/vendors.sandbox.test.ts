@@ -18,7 +18,7 @@ import type { NewHire } from '../../workflows/new-hire.js';
 import type { UndoOutcome, VendorUser } from '../../workflows/vendor-user.js';
 import { VENDOR_LABELS, type VendorName } from '../../workflows/vendors.js';
 import { hire } from './hire-fixture.js';
-import { createRequestProblems } from './openapi.js';
+import { VendorContract } from '../sandbox/openapi.js';
 
 interface VendorCase {
   vendor: VendorName;
@@ -235,7 +235,8 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
   it('every create body sent validates against the vendor OpenAPI create request', () => {
     const bodies = sentBodies.get(vendor) ?? [];
     expect(bodies.length).toBeGreaterThan(5);
-    for (const body of bodies) expect(createRequestProblems(vendor, body)).toEqual([]);
+    const contract = new VendorContract(vendor);
+    for (const body of bodies) expect(contract.requestErrors(body)).toEqual([]);
   });
 });
 
