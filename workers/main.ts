@@ -2,10 +2,11 @@
  * `npm run worker`: hosts the onboarding workflow and the five vendor activity queues.
  * Stops gracefully on SIGINT/SIGTERM (the SDK's Runtime drains running tasks first).
  */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadVendorConfig } from '../activities/config.js';
 import { VENDORS } from '../workflows/vendors.js';
 import { loadWorkerConfig } from './config.js';
+import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
+  Runtime.install({ logger: workerLogger() });
   const connection = await NativeConnection.connect({ address: config.address });
   try {
     const workers = await createOnboardingWorkers({ connection, namespace: config.namespace, vendors, ratePerSecond: config.ratePerSecond });

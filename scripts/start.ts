@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the embedded default. Starts the Temporal dev server with its Web UI (persisted
+ * under .temporal/), the vendor sandboxes, the worker, then onboards the sample hire from
+ * examples/ and shows its live progress and how to approve it. Ctrl-C stops everything.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import logUpdate from 'log-update';
+import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
+import { startOnboarding } from '../client/onboarding-client.js';
+import { renderProgress } from '../client/progress-view.js';
+import { optionsFromEnv } from '../sandbox/config.js';
+import { startSandboxes } from '../sandbox/index.js';
+import { loadWorkerConfig } from '../workers/config.js';
+import { workerLogger } from '../workers/logger.js';
+import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
+import { progressQuery } from '../workflows/definitions.js';
+import { startDevServer, STATE_DIR } from './dev-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (message = '') => console.log(message);
+
+async function main(): Promise<void> {
+  const port = Number(process.env.TEMPORAL_PORT ?? 7233);
+  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logUpdate.done();
+    say('\nStopping the worker, the sandboxes and the Temporal dev server...');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(err));
+    say('Stopped. History is kept in .temporal/dev-server.db for the next `npm start`.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  say('Starting the Temporal dev server (first run: may install the temporal CLI, see README)...');
+  const server = await startDevServer({ port, ui: true, uiPort, dbFilename: path.join(STATE_DIR, 'dev-server.db'), log: say });
+  cleanups.push(() => server.stop());
+
+  const sandboxes = await startSandboxes(optionsFromEnv(process.env));
+  cleanups.push(() => sandboxes.stop());
+  say(`Vendor sandboxes: ${Object.values(sandboxes.urls).join('  ')}`);
+
+  // We stop the workers ourselves on Ctrl-C, after the live view, so the SDK must not.
+  Runtime.install({ logger: workerLogger(), shutdownSignals: [] });
+  const workerConnection = await NativeConnection.connect({ address: server.address });
+  const workers = await createOnboardingWorkers({
+    connection: workerConnection,
+    vendors: sandboxVendorsConfig(sandboxes.urls),
+    ratePerSecond: loadWorkerConfig(process.env).ratePerSecond,
+  });
+  const running = runOnboardingWorkers(workers);
+  cleanups.push(async () => {
+    workers.forEach((w) => w.shutdown());
+    await running;
+    await workerConnection.close();
+  });
+  say('Worker running: workflow queue "onboarding" and one queue per vendor.');
+
+  const connection = await Connection.connect({ address: server.address });
+  cleanups.push(() => connection.close());
+  const client = new Client({ connection });
+  const sample = JSON.parse(readFileSync(path.join(root, 'examples/new-hire.json'), 'utf8'));
+  // A fresh employee id each run: the server keeps history, and one hire is onboarded only once.
+  sample.employeeId = `${sample.employeeId}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const { workflowId } = await startOnboarding(client, sample);
+
+  const link = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${workflowId}`;
+  say();
+  say(`Onboarding ${workflowId} started. Watch it in the Temporal Web UI:`);
+  say(`  ${link}`);
+  say();
+  say('It holds the Partoo invitation until someone approves. Approve it any of these ways:');
+  say(`  - Web UI: open the link, "Send a Signal", name: approve, input: {"by": "your name"}`);
+  say(`  - temporal CLI: temporal workflow signal --address ${server.address} --workflow-id ${workflowId} --name approve --input '{"by": "your name"}'`);
+  say(`  - this project's CLI: TEMPORAL_ADDRESS=${server.address} npm run onboard -- approve ${workflowId} --by "your name"`);
+  say('Reject (rolls back every user) the same way with the signal name "reject". Ctrl-C stops the demo.');
+  say();
+
+  const handle = client.workflow.getHandle(workflowId);
+  let last = '';
+  for (;;) {
+    const description = await handle.describe();
+    const progress = await handle.query(progressQuery);
+    const view = renderProgress(workflowId, progress);
+    if (view !== last) {
+      if (process.stdout.isTTY) logUpdate(view);
+      else say(view);
+      last = view;
+    }
+    if (description.status.name !== 'RUNNING') {
+      logUpdate.done();
+      say(`\nThe onboarding ended: ${description.status.name}. The Web UI stays up until Ctrl-C.`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
