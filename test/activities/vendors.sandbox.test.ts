@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import type { VendorsConfig } from '../../activities/config.js';
@@ -232,6 +232,14 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
     expect(err).toMatchObject({ type: VendorErrorType.Unavailable, nonRetryable: false });
   });
 
+  it('a timeout is retryable', async () => {
+    sandbox().addFault({ kind: 'latency', ms: 400, match: { method: 'POST', path: c.createPath } });
+    const impatient = createVendorActivities(sandboxVendorsConfig(sandboxes.urls, 100))[vendor] as unknown as Record<string, Fn>;
+    const err = await failure(create(hire(), 1, impatient));
+    expect(err).toMatchObject({ type: VendorErrorType.Unavailable, nonRetryable: false });
+    expect(err.message).toContain('ETIMEDOUT');
+  });
+
   it('every create body sent validates against the vendor OpenAPI create request', () => {
     const bodies = sentBodies.get(vendor) ?? [];
     expect(bodies.length).toBeGreaterThan(5);
@@ -265,6 +273,19 @@ describe('Partoo held invitation', () => {
   it('inviting a user that is gone fails for good', async () => {
     const err = await failure(run(1, partoo().sendPartooInvite, { vendor: 'partoo', id: '0123456789abcdef01234567', origin: 'created', email: 'x@example.com' }));
     expect(err).toMatchObject({ type: VendorErrorType.NotFound, nonRetryable: true });
+  });
+});
+
+describe('cancellation', () => {
+  it('cancelling the activity aborts the request in flight', async () => {
+    sandboxes.vendors.netbird.addFault({ kind: 'latency', ms: 2_000 });
+    const env = new MockActivityEnvironment({ attempt: 1 });
+    const started = Date.now();
+    const running = env.run(createVendorActivities(config).netbird.createNetbirdUser, hire());
+    setTimeout(() => env.cancel(), 100);
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    sandboxes.vendors.netbird.reset();
   });
 });
 
