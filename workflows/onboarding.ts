@@ -322,9 +322,15 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
     publish();
     const decidedByPeople = () => approval !== undefined || rejection !== undefined;
     const releaseAt = hire.vendors.partoo.inviteAt;
-    let approvedInTime = true;
-    if (releaseAt === undefined) await condition(decidedByPeople);
-    else approvedInTime = await condition(decidedByPeople, Math.max(0, Date.parse(releaseAt) - Date.now()));
+    const untilRelease = releaseAt === undefined ? undefined : Date.parse(releaseAt) - Date.now();
+    let approvedInTime = decidedByPeople();
+    if (untilRelease === undefined) {
+      await condition(decidedByPeople);
+      approvedInTime = true;
+    } else if (!approvedInTime && untilRelease > 0) {
+      // A release time already past needs no timer (a server timer takes up to a second to fire).
+      approvedInTime = await condition(decidedByPeople, untilRelease);
+    }
     if (rejection) return;
     progress.invite = approvedInTime
       ? { state: 'sending', approvedBy: approval!.by, releasedBy: 'approval' }
