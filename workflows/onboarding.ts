@@ -35,7 +35,7 @@ import {
   ONBOARDING_STATUS,
   ONBOARDING_VENDORS_DONE,
 } from './search-attributes.js';
-import type { InviteOutcome, UndoOutcome, VendorUser } from './vendor-user.js';
+import { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type InviteOutcome, type UndoOutcome, type VendorUser } from './vendor-user.js';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from './vendors.js';
 
 export interface OnboardingResult {
@@ -54,16 +54,24 @@ const ACTIVITY_STEM: Record<VendorName, string> = {
 };
 
 /**
- * Errors after which retrying cannot help. The activities already mark them non-retryable; the
- * list is a second guard in case one is thrown without that flag.
+ * A create that failed with one of these was refused by the vendor before taking effect, so
+ * nothing can be left behind. Any other failure (retries exhausted on timeouts, 5xx, 429s, or an
+ * answer we could not read) may hide a user that was created without us learning its id.
  */
-const NON_RETRYABLE = ['VendorValidationError', 'VendorAuthError', 'VendorContractError', 'RefusedToUndoPreexistingUser'];
+const REFUSED_BY_VENDOR: readonly string[] = [
+  VendorErrorType.Validation,
+  VendorErrorType.Auth,
+  VendorErrorType.Rejected,
+  VendorErrorType.NotFound,
+  VendorErrorType.InvalidInput,
+];
 
-/** A create that failed with one of these never took effect, so nothing can be left behind. */
-const REJECTED_BY_VENDOR = ['VendorValidationError', 'VendorAuthError'];
-
-/** Retries back off from 1 s to 1 min; each step's own scheduleToClose bounds the whole window. */
-const VENDOR_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE };
+/**
+ * Retries back off from 1 s to 1 min; each step's own scheduleToClose bounds the whole window.
+ * The activities flag their hopeless failures non-retryable themselves; the list here keeps one
+ * thrown without that flag from being retried until the window closes.
+ */
+const VENDOR_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_VENDOR_ERROR_TYPES] };
 
 type Step<R, A extends unknown[]> = { executeWithOptions(options: ActivityOptions, args: A): Promise<R> };
 
@@ -267,7 +275,7 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
           const error = describeFailure(err);
           setVendor(vendor, { state: 'failed', error });
           creationFailures.push({ vendor, error: err as Error });
-          if (!REJECTED_BY_VENDOR.includes(failureType(err) ?? '')) {
+          if (!REFUSED_BY_VENDOR.includes(failureType(err) ?? '')) {
             // Retries ran out (timeouts, 5xx, 429s): an attempt may have committed without ever
             // answering, so the user may exist with an id we never learned.
             progress.manualCleanup.push({ vendor, error: `create did not finish (${error}); the user may exist: look it up by the hire's email` });
