@@ -13,3 +13,19 @@ export const SANDBOX_CREDENTIALS = {
 };
 
 export type SandboxCredentials = typeof SANDBOX_CREDENTIALS;
+
+/** The headers a client of each vendor sends with `credentials` (the load check and tests use them). */
+export function authHeaders(vendor: keyof SandboxCredentials, credentials: SandboxCredentials = SANDBOX_CREDENTIALS): Record<string, string> {
+  switch (vendor) {
+    case 'netbird':
+      return { authorization: `Token ${credentials.netbird.token}` };
+    case 'siit':
+      return { authorization: `Bearer ${credentials.siit.token}` };
+    case 'meetbit':
+      return { 'x-access-key-id': credentials.meetbit.accessKeyId, 'x-access-key-secret': credentials.meetbit.accessKeySecret };
+    case 'meetergo':
+      return { authorization: `Bearer ${credentials.meetergo.apiKey}`, 'x-meetergo-api-user-id': credentials.meetergo.actingUserId };
+    case 'partoo':
+      return { 'x-apikey': credentials.partoo.apiKey };
+  }
+}

@@ -1,7 +1,8 @@
 /** Shared by the sandbox tests: real HTTP calls with each vendor's credentials, and sample bodies. */
 import { got, type Method } from 'got';
 import type { VendorName } from '../../workflows/vendors.js';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials.js';
+import { authHeaders } from '../../sandbox/credentials.js';
+import { SAMPLE_CREATE } from '../../sandbox/samples.js';
 import type { Sandboxes } from '../../sandbox/index.js';
 
 export interface Answer {
@@ -10,23 +11,6 @@ export interface Answer {
   /** Parsed JSON when the answer is JSON, else the text. */
   body: any;
   contentType: string;
-}
-
-/** The headers a well-behaved client sends to each vendor. */
-export function authHeaders(vendor: VendorName): Record<string, string> {
-  const c = SANDBOX_CREDENTIALS;
-  switch (vendor) {
-    case 'netbird':
-      return { authorization: `Token ${c.netbird.token}` };
-    case 'siit':
-      return { authorization: `Bearer ${c.siit.token}` };
-    case 'meetbit':
-      return { 'x-access-key-id': c.meetbit.accessKeyId, 'x-access-key-secret': c.meetbit.accessKeySecret };
-    case 'meetergo':
-      return { authorization: `Bearer ${c.meetergo.apiKey}`, 'x-meetergo-api-user-id': c.meetergo.actingUserId };
-    case 'partoo':
-      return { 'x-apikey': c.partoo.apiKey };
-  }
 }
 
 export interface CallOptions {
@@ -67,27 +51,8 @@ export function client(sandboxes: Sandboxes) {
   return (vendor: VendorName, method: Method, path: string, options?: CallOptions) => call(sandboxes.urls[vendor], vendor, method, path, options);
 }
 
-const workDay = { start: { hour: 9, minute: 0, second: 0 }, end: { hour: 17, minute: 30, second: 0 } };
-
 /** Where each vendor creates users, and a contract-valid body for `email`. */
-export const CREATE: Record<VendorName, { path: string; body: (email: string) => Record<string, unknown> }> = {
-  netbird: { path: '/users', body: (email) => ({ email, name: 'Ada Lovelace', role: 'user', auto_groups: [], is_service_user: false }) },
-  siit: { path: '/users', body: (email) => ({ email, first_name: 'Ada', last_name: 'Lovelace', job_start_date: '2026-01-05', contract_type: 'fulltime' }) },
-  meetbit: {
-    path: '/users',
-    body: (email) => ({
-      email,
-      first_name: 'Ada',
-      last_name: 'Lovelace',
-      department_id: 3,
-      timezone: 'Europe/London',
-      role: 'Employee',
-      work_hours: { sunday: [], monday: [workDay], tuesday: [workDay], wednesday: [workDay], thursday: [workDay], friday: [workDay], saturday: [] },
-    }),
-  },
-  meetergo: { path: '/user', body: (email) => ({ email, givenName: 'Ada', familyName: 'Lovelace', timezone: 'Europe/London' }) },
-  partoo: { path: '/user', body: (email) => ({ email, first_name: 'Ada', last_name: 'Lovelace', status: 'invited', send_invitation: false }) },
-};
+export const CREATE = SAMPLE_CREATE;
 
 let counter = 0;
 export function uniqueEmail(tag = 'user'): string {
