@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** SQLite file to persist to; in-memory when omitted. */
   dbFilename?: string;
   namespace?: string;
+  /** Register the onboarding search attributes at start (default true). */
+  searchAttributes?: boolean;
   /** Path of the CLI; found (or installed) with findTemporalCli when omitted. */
   cliPath?: string;
   /** How long to wait for the server to answer (default 60 s: first start on a cold disk). */
@@ -115,7 +117,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
   }
-  args.push(...searchAttributeFlags());
+  if (options.searchAttributes !== false) args.push(...searchAttributeFlags());
 
   mkdirSync(STATE_DIR, { recursive: true });
   const logFile = path.join(STATE_DIR, `dev-server-${port}.log`);

@@ -2,12 +2,12 @@
  * The project's own dev-server module: the shared server is a real `temporal server start-dev`
  * process with the onboarding search attributes registered, and a missing CLI fails with advice.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findTemporalCli, TemporalCliNotFoundError } from '../scripts/temporal-cli.js';
 import { startDevServer } from '../scripts/dev-server.js';
+import { registerSearchAttributes } from '../scripts/register-search-attributes.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { connectClient } from './support/temporal.js';
 
@@ -48,4 +48,15 @@ test('with no CLI and no go, the error names every way to install it', async () 
   await expect(search).rejects.toThrow(/go install github\.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1/);
   await expect(search).rejects.toThrow(/brew install temporal/);
   await expect(search).rejects.toThrow(/TEMPORAL_CLI/);
+});
+
+test('register-search-attributes adds the onboarding attributes to a server that lacks them, once', async () => {
+  const server = await startDevServer({ searchAttributes: false });
+  try {
+    const names = ONBOARDING_SEARCH_ATTRIBUTES.map((k) => k.name).sort();
+    expect((await registerSearchAttributes(server.address, server.namespace)).sort()).toEqual(names);
+    expect(await registerSearchAttributes(server.address, server.namespace)).toEqual([]);
+  } finally {
+    await server.stop();
+  }
 });

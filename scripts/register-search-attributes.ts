@@ -1,0 +1,39 @@
+/**
+ * `npm run temporal:search-attributes`: registers the onboarding search attributes on a Temporal
+ * server that was not started by this project (docker-compose, a self-hosted cluster). The dev
+ * server that `npm start` and the tests run gets them through `--search-attribute` instead.
+ * Safe to run again: attributes already there are left alone.
+ */
+import { Connection } from '@temporalio/client';
+import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { loadWorkerConfig } from '../workers/config.js';
+
+const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+
+export async function registerSearchAttributes(address: string, namespace: string): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = ONBOARDING_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
+    if (missing.length > 0) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]!])),
+      });
+    }
+    return missing.map((key) => key.name);
+  } finally {
+    await connection.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { address, namespace } = loadWorkerConfig();
+  registerSearchAttributes(address, namespace).then(
+    (added) => console.log(added.length ? `Registered ${added.join(', ')} on ${address}/${namespace}` : 'All onboarding search attributes already registered'),
+    (err) => {
+      console.error(`Could not register search attributes on ${address}: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
