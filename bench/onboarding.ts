@@ -21,7 +21,7 @@ import { toNetbirdCreateRequest } from '../activities/netbird.js';
 import { toPartooCreateRequest } from '../activities/partoo.js';
 import { toSiitCreateRequest } from '../activities/siit.js';
 import { startOnboarding } from '../client/onboarding-client.js';
-import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
+import { authHeaders } from '../sandbox/credentials.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { workerLogger } from '../workers/logger.js';
@@ -59,17 +59,16 @@ function median(values: number[]): number {
 
 /** The same HTTP work without Temporal: five creates in parallel, then the Partoo invite. */
 async function plainScript(sandboxes: Sandboxes, h: NewHire): Promise<void> {
-  const c = SANDBOX_CREDENTIALS;
-  const post = (vendor: VendorName, path: string, headers: Record<string, string>, json?: unknown) =>
-    got.post(`${sandboxes.urls[vendor]}/${path}`, { headers, json, retry: { limit: 0 } }).json<Record<string, unknown>>();
+  const post = (vendor: VendorName, path: string, json?: unknown) =>
+    got.post(`${sandboxes.urls[vendor]}/${path}`, { headers: authHeaders(vendor), json, retry: { limit: 0 } }).json<Record<string, unknown>>();
   const [, , , , partoo] = await Promise.all([
-    post('netbird', 'users', { authorization: `Token ${c.netbird.token}` }, toNetbirdCreateRequest(h)),
-    post('siit', 'users', { authorization: `Bearer ${c.siit.token}` }, toSiitCreateRequest(h)),
-    post('meetbit', 'users', { 'x-access-key-id': c.meetbit.accessKeyId, 'x-access-key-secret': c.meetbit.accessKeySecret }, toMeetbitCreateRequest(h)),
-    post('meetergo', 'user', { authorization: `Bearer ${c.meetergo.apiKey}` }, toMeetergoCreateRequest(h)),
-    post('partoo', 'user', { 'x-apikey': c.partoo.apiKey }, toPartooCreateRequest(h)),
+    post('netbird', 'users', toNetbirdCreateRequest(h)),
+    post('siit', 'users', toSiitCreateRequest(h)),
+    post('meetbit', 'users', toMeetbitCreateRequest(h)),
+    post('meetergo', 'user', toMeetergoCreateRequest(h)),
+    post('partoo', 'user', toPartooCreateRequest(h)),
   ]);
-  await post('partoo', `user/${partoo.id}/invite`, { 'x-apikey': c.partoo.apiKey });
+  await post('partoo', `user/${partoo.id}/invite`);
 }
 
 async function main(): Promise<void> {
