@@ -50,7 +50,7 @@ export interface Sandboxes {
 // which keeps the two together, needs to know them.
 const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never> } = { netbird, siit, meetbit, meetergo, partoo };
 
-export const HOST = '127.0.0.1';
+const HOST = '127.0.0.1';
 
 function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
   if (option === undefined || option === true) return documented;
