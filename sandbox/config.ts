@@ -18,6 +18,7 @@ const CREDENTIAL_ENV = {
 
 /** Every variable read, for the usage text. */
 export const ENV_VARIABLES = [
+  'SANDBOX_HOST',
   ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_PORT`),
   ...Object.values(CREDENTIAL_ENV).flatMap((names) => Object.values(names)),
   'SANDBOX_RATE_LIMITS',
@@ -77,5 +78,6 @@ export function optionsFromEnv(env: Env): SandboxOptions {
     if (!parsed.success) throw new Error(`SANDBOX_FAULTS: ${parsed.error.message}`);
     options.faults = parsed.data;
   }
+  if (env.SANDBOX_HOST) options.host = env.SANDBOX_HOST;
   return options;
 }

@@ -23,6 +23,8 @@ export type { VendorSandbox } from './server.js';
 export type { SandboxUser } from './store.js';
 
 export interface SandboxOptions {
+  /** Address to listen on; default 127.0.0.1. 0.0.0.0 in a container (docker-compose). */
+  host?: string;
   /** Default 0: a free port. */
   ports?: Partial<Record<VendorName, number>>;
   /** Per vendor, merged over SANDBOX_CREDENTIALS. */
@@ -50,7 +52,7 @@ export interface Sandboxes {
 // which keeps the two together, needs to know them.
 const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never> } = { netbird, siit, meetbit, meetergo, partoo };
 
-const HOST = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
   if (option === undefined || option === true) return documented;
@@ -60,6 +62,9 @@ function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option:
 
 export async function startSandboxes(options: SandboxOptions = {}): Promise<Sandboxes> {
   const now = options.now ?? Date.now;
+  const host = options.host ?? LOOPBACK;
+  // URLs name an address a client can dial: a wildcard bind is reached through loopback.
+  const urlHost = host === '0.0.0.0' ? LOOPBACK : host;
   const started: { vendor: VendorName; close: () => Promise<void>; port: number; sandbox: VendorSandbox }[] = [];
   const stop = async () => {
     await Promise.all(started.map((s) => s.close()));
@@ -74,7 +79,7 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
         startFaults,
         now,
       });
-      await app.listen({ host: HOST, port: options.ports?.[vendor] ?? 0 });
+      await app.listen({ host, port: options.ports?.[vendor] ?? 0 });
       started.push({ vendor, close: () => app.close(), port: (app.server.address() as AddressInfo).port, sandbox });
     }
   } catch (error) {
@@ -83,8 +88,8 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   }
   const record = <T>(pick: (s: (typeof started)[number]) => T) => Object.fromEntries(started.map((s) => [s.vendor, pick(s)])) as Record<VendorName, T>;
   return {
-    urls: record((s) => `http://${HOST}:${s.port}${DEFINITIONS[s.vendor].basePath}`),
-    adminUrls: record((s) => `http://${HOST}:${s.port}${ADMIN_PREFIX}`),
+    urls: record((s) => `http://${urlHost}:${s.port}${DEFINITIONS[s.vendor].basePath}`),
+    adminUrls: record((s) => `http://${urlHost}:${s.port}${ADMIN_PREFIX}`),
     vendors: record((s) => s.sandbox),
     stop,
   };

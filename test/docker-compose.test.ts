@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import got from 'got';
 import { parse } from 'yaml';
 import { loadVendorConfig } from '../activities/config.js';
 import { DEFAULT_PORTS, optionsFromEnv } from '../sandbox/config.js';
 import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
+import { startSandboxes } from '../sandbox/index.js';
 import { loadWorkerConfig } from '../workers/config.js';
 import { VENDORS } from '../workflows/vendors.js';
 
@@ -65,7 +67,19 @@ test('ports agree with the code: Temporal 7233, UI 8233, sandboxes on their defa
   expect(compose.services.temporal!.ports).toEqual(['7233:7233']);
   expect(compose.services['temporal-ui']!.ports).toEqual(['8233:8080']);
   expect(compose.services.sandbox!.ports).toEqual(VENDORS.map((v) => `${DEFAULT_PORTS[v]}:${DEFAULT_PORTS[v]}`));
-  expect(optionsFromEnv(serviceEnv('sandbox')).ports).toEqual(DEFAULT_PORTS);
+  // Listening on every interface, or the other containers could not reach it.
+  expect(optionsFromEnv(serviceEnv('sandbox'))).toMatchObject({ ports: DEFAULT_PORTS, host: '0.0.0.0' });
+});
+
+test('the sandbox service listens on every interface and still answers on loopback', async () => {
+  const sandboxes = await startSandboxes({ ...optionsFromEnv(serviceEnv('sandbox')), ports: {} });
+  try {
+    // No credentials: a 401 in the vendor's own shape proves the vendor route answered.
+    const res = await got.get(`${sandboxes.urls.netbird}/users`, { throwHttpErrors: false, retry: { limit: 0 } });
+    expect(res.statusCode).toBe(401);
+  } finally {
+    await sandboxes.stop();
+  }
 });
 
 test("the worker's environment passes the worker's own validation and reaches the sandbox with its credentials", () => {
