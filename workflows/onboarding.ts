@@ -62,6 +62,7 @@ const REFUSED_BY_VENDOR: readonly string[] = [
   VendorErrorType.Validation,
   VendorErrorType.Auth,
   VendorErrorType.Rejected,
+  VendorErrorType.Conflict,
   VendorErrorType.NotFound,
   VendorErrorType.InvalidInput,
 ];
