@@ -1,0 +1,18 @@
+/**
+ * The document served at GET /openapi.json: client/openapi.yaml with its NewHire placeholder
+ * replaced by the schema generated from NewHireSchema, so the published contract cannot drift
+ * from the validation the gateway actually runs.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { NewHireSchema } from '../../workflows/new-hire.js';
+
+export function loadOpenApiDocument(): Record<string, unknown> {
+  const doc = parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8'));
+  // What a caller may send (defaults optional); refinements zod cannot express (IANA time zone,
+  // overlapping hours) are enforced by the gateway and reported as 400 issues.
+  const { $schema: _, ...newHire } = z.toJSONSchema(NewHireSchema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' });
+  doc.components.schemas.NewHire = { ...newHire, description: 'One new hire; defaults are applied when a field is absent.' };
+  return doc;
+}
