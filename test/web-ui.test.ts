@@ -1,0 +1,182 @@
+/**
+ * What an operator sees in the Temporal Web UI, checked in a real browser: a second dev server,
+ * this one with the UI, the real workers and sandboxes, and headless Chromium driving UI 2.42.
+ * An onboarding held for approval is found in the list by its search attribute; its page shows it
+ * Running, its search attributes, its summary and its current details (the vendor table and what it
+ * waits for). Approved, it completes and the page says so. Also writes docs/web-ui.png for the README.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Browser, Page } from 'playwright-core';
+import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
+import { startOnboarding } from '../client/onboarding-client.js';
+import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
+import { startDevServer, type DevServer } from '../scripts/dev-server.js';
+import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
+import { approveSignal, progressQuery } from '../workflows/definitions.js';
+import type { onboardNewHire } from '../workflows/onboarding.js';
+import { VENDOR_LABELS, VENDORS } from '../workflows/vendors.js';
+import { frameWithText, launchChromium } from './support/browser.js';
+import { uniqueHire } from './support/hires.js';
+import { UNTHROTTLED } from './support/saga-harness.js';
+import { workflowBundle } from './support/temporal.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCREENSHOT = path.join(root, 'docs/web-ui.png');
+
+/** The UI is a single-page app: its first load on two busy cores takes seconds. */
+const UI_TIMEOUT = 30_000;
+
+let server: DevServer | undefined;
+let sandboxes: Sandboxes | undefined;
+let connection: Connection | undefined;
+let workerConnection: NativeConnection | undefined;
+let client: Client;
+let browser: Browser | undefined;
+let releaseWorkers: () => void = () => {};
+let workersRun: Promise<unknown> = Promise.resolve();
+
+beforeAll(async () => {
+  server = await startDevServer({ ui: true });
+  sandboxes = await startSandboxes({ rateLimits: false });
+  connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection, namespace: server.namespace });
+  // Once per test file (each has its own module registry); test/support/temporal.ts's
+  // connectWorker would dial the global server, not this one.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  workerConnection = await NativeConnection.connect({ address: server.address });
+  const workers = await createOnboardingWorkers({
+    connection: workerConnection,
+    namespace: server.namespace,
+    vendors: sandboxVendorsConfig(sandboxes.urls),
+    ratePerSecond: UNTHROTTLED,
+    workflowBundle: await workflowBundle(),
+  });
+  const released = new Promise<void>((resolve) => (releaseWorkers = resolve));
+  workersRun = runOnboardingWorkers(workers, released);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  // Each step runs even when one before it failed: no browser, server or port is left behind.
+  const steps: [string, () => Promise<unknown> | undefined][] = [
+    ['browser', () => browser?.close()],
+    [
+      'workers',
+      async () => {
+        releaseWorkers();
+        await workersRun;
+      },
+    ],
+    ['worker connection', () => workerConnection?.close()],
+    ['client connection', () => connection?.close()],
+    ['sandboxes', () => sandboxes?.stop()],
+    ['dev server', () => server?.stop()],
+  ];
+  const errors: string[] = [];
+  for (const [name, step] of steps) {
+    await Promise.resolve()
+      .then(step)
+      .catch((err: unknown) => errors.push(`${name}: ${String(err)}`));
+  }
+  if (errors.length > 0) throw new Error(`cleanup failed: ${errors.join('; ')}`);
+}, 60_000);
+
+async function waitForAwaitingApproval(handle: WorkflowHandle<typeof onboardNewHire>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const progress = await handle.query(progressQuery);
+    if (progress.status === 'awaiting-approval') return progress;
+    if (Date.now() > deadline) throw new Error(`still ${progress.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Clicks a workflow page's tab (History, User Metadata, Search Attributes, ...). */
+async function openTab(page: Page, name: string) {
+  await page.getByRole('tab', { name, exact: true }).click({ timeout: UI_TIMEOUT });
+}
+
+/** Until the list shows `text`: visibility is eventually consistent, so reload a few times. */
+async function waitInList(page: Page, url: string, text: string, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  await page.goto(url);
+  for (;;) {
+    const found = await page
+      .getByRole('link', { name: text, exact: true })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (found) return;
+    if (Date.now() > deadline) throw new Error(`${url} does not list ${text} within ${timeoutMs} ms`);
+    await page.reload();
+  }
+}
+
+test('the Web UI finds an onboarding held for approval, shows its state and details, then shows it completed', async () => {
+  const hire = uniqueHire('ui');
+  const { handle, workflowId } = await startOnboarding(client, hire);
+  await waitForAwaitingApproval(handle);
+
+  const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const namespace = server!.namespace;
+
+    // The list, filtered by our search attribute the way an operator finds what waits on them.
+    const query = 'OnboardingStatus="awaiting-approval"';
+    await waitInList(page, `${server!.uiUrl}/namespaces/${namespace}/workflows?query=${encodeURIComponent(query)}`, workflowId);
+    // The filter the UI parsed from the URL is shown as a chip: the list really is filtered.
+    await page.getByText('awaiting-approval').first().waitFor({ timeout: UI_TIMEOUT });
+
+    // The workflow's page, reached the way a person does: by clicking its id.
+    await page.getByRole('link', { name: workflowId, exact: true }).first().click();
+    await page.waitForURL(`**/namespaces/${namespace}/workflows/${workflowId}/**`, { timeout: UI_TIMEOUT });
+    // The page's header: the status badge beside the workflow id heading.
+    const header = page.getByTestId('workflow-id-heading').locator('xpath=../..');
+    await header.getByText(workflowId, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await header.getByText('Running', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByText('onboardNewHire', { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
+
+    // Search attributes: shown as JSON in their own tab.
+    await openTab(page, 'Search Attributes');
+    await page.getByText('OnboardingAwaiting').first().waitFor({ timeout: UI_TIMEOUT });
+    const attributes = await page.locator('main').innerText();
+    expect(attributes).toMatch(/"OnboardingStatus":\s*"awaiting-approval"/);
+    expect(attributes).toMatch(/"OnboardingAwaiting":\s*"partoo-invite-approval"/);
+    for (const vendor of VENDORS) expect(attributes).toContain(`"${vendor}"`); // OnboardingVendorsDone
+
+    // User metadata: the static summary and the current details, each markdown in an iframe.
+    await openTab(page, 'User Metadata');
+    await page.getByText('Current Details', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    const summary = await frameWithText(page, `Onboarding of employee ${hire.employeeId}`, UI_TIMEOUT);
+    expect(summary.text).toContain(`Onboarding of employee ${hire.employeeId} (starts ${hire.startDate})`);
+    const details = await frameWithText(page, 'Waiting for:', UI_TIMEOUT);
+    expect(details.text).toContain('Status: awaiting-approval');
+    expect(details.text).toContain('Waiting for: approval of the Partoo invitation');
+    for (const vendor of VENDORS) expect(details.text).toMatch(new RegExp(`${VENDOR_LABELS[vendor]}\\s+\\S+\\s+created`));
+    // The activities' summaries, listed under "Events with Metadata".
+    for (const vendor of VENDORS) {
+      await page.getByText(`Create ${VENDOR_LABELS[vendor]} user`, { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    }
+
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Approved (as the UI's "Send signal" would), the onboarding completes; the page says so.
+    await handle.signal(approveSignal, { by: 'ui-test' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'completed', invite: { state: 'sent', approvedBy: 'ui-test' } });
+    await page.reload();
+    await header.getByText('Completed', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await openTab(page, 'Search Attributes');
+    await page.getByText('OnboardingStatus').first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('main').innerText()).toMatch(/"OnboardingStatus":\s*"completed"/);
+  } finally {
+    await context.close();
+  }
+}, 150_000);
