@@ -89,6 +89,8 @@ const STATE_ICON: Record<VendorState, string> = {
 /** Markdown for the Web UI's "current details": readable at a glance, no PII (ids only). */
 export function renderDetails(progress: OnboardingProgress): string {
   const lines = [`**Status:** ${progress.status}`];
+  // Above the table: the UI shows current details in a frame of fixed height.
+  if (progress.invite.state !== 'not-applicable') lines.push('', `**Partoo invitation:** ${progress.invite.state}`);
   if (progress.awaiting === 'partoo-invite-approval') {
     const when = progress.inviteReleaseAt ? `, or automatically at ${progress.inviteReleaseAt}` : '';
     lines.push(
@@ -104,7 +106,6 @@ export function renderDetails(progress: OnboardingProgress): string {
     const note = origin === 'adopted' ? ' (existed before; kept)' : '';
     lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state}${note} | ${id ?? ''} |`);
   }
-  if (progress.invite.state !== 'not-applicable') lines.push('', `**Partoo invitation:** ${progress.invite.state}`);
   if (progress.manualCleanup.length > 0) {
     lines.push('', '**Needs manual cleanup:**');
     for (const item of progress.manualCleanup) {
