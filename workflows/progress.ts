@@ -89,7 +89,8 @@ const STATE_ICON: Record<VendorState, string> = {
 /** Markdown for the Web UI's "current details": readable at a glance, no PII (ids only). */
 export function renderDetails(progress: OnboardingProgress): string {
   const lines = [`**Status:** ${progress.status}`];
-  // Above the table: the UI shows current details in a frame of fixed height.
+  // What needs a person comes before the table: the UI shows current details in a frame of
+  // fixed height, which cuts off the end.
   if (progress.invite.state !== 'not-applicable') lines.push('', `**Partoo invitation:** ${progress.invite.state}`);
   if (progress.awaiting === 'partoo-invite-approval') {
     const when = progress.inviteReleaseAt ? `, or automatically at ${progress.inviteReleaseAt}` : '';
@@ -100,17 +101,17 @@ export function renderDetails(progress: OnboardingProgress): string {
     );
   }
   if (progress.failure) lines.push('', `**Failure:** ${progress.failure}`);
-  lines.push('', '| vendor | state | id |', '|---|---|---|');
-  for (const vendor of VENDORS) {
-    const { state, id, origin } = progress.vendors[vendor];
-    const note = origin === 'adopted' ? ' (existed before; kept)' : '';
-    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state}${note} | ${id ?? ''} |`);
-  }
   if (progress.manualCleanup.length > 0) {
     lines.push('', '**Needs manual cleanup:**');
     for (const item of progress.manualCleanup) {
       lines.push(`- ${VENDOR_LABELS[item.vendor]} ${item.id ? `user \`${item.id}\`` : "(look the hire's email up)"}: ${item.error}`);
     }
+  }
+  lines.push('', '| vendor | state | id |', '|---|---|---|');
+  for (const vendor of VENDORS) {
+    const { state, id, origin } = progress.vendors[vendor];
+    const note = origin === 'adopted' ? ' (existed before; kept)' : '';
+    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state}${note} | ${id ?? ''} |`);
   }
   return lines.join('\n');
 }
