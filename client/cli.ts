@@ -1,0 +1,269 @@
+/**
+ * `npm run onboard -- <command>`: the operator's CLI. Starts, follows, approves, rejects, cancels
+ * and lists onboardings, with exit codes a script can rely on (see EXIT and `--help`).
+ */
+import { readFileSync } from 'node:fs';
+import {
+  Client,
+  Connection,
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
+import Table from 'cli-table3';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import logUpdate from 'log-update';
+import { approveUpdate, onboardingWorkflowId } from '../workflows/definitions.js';
+import { parseNewHire } from '../workflows/new-hire.js';
+import type { OnboardingProgress, OnboardingStatus } from '../workflows/progress.js';
+import { ONBOARDING_AWAITING, ONBOARDING_STATUS } from '../workflows/search-attributes.js';
+import { cancel, getProgress, reject, startOnboarding } from './onboarding-client.js';
+import { renderProgress } from './progress-view.js';
+
+const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5 } as const;
+
+/** An expected failure: its exit code and one line per problem on stderr, never a stack trace. */
+class CliError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Every OnboardingStatus, checked against the type so a new status cannot be forgotten here. */
+const STATUSES = Object.keys({
+  creating: 1,
+  'awaiting-approval': 1,
+  inviting: 1,
+  completed: 1,
+  compensating: 1,
+  'rolled-back': 1,
+  'needs-manual-cleanup': 1,
+} satisfies Record<OnboardingStatus, 1>);
+
+/** The onboarding-client calls that wait on a worker get this long before we say none answered. */
+const WORKER_ANSWER_MS = { query: 10_000, update: 30_000 };
+
+interface GlobalOptions {
+  address: string;
+  namespace: string;
+  json?: boolean;
+}
+
+const program = new Command('onboard')
+  .description('Start, follow and steer employee onboardings on Temporal.')
+  .addOption(new Option('--address <host:port>', 'Temporal frontend').env('TEMPORAL_ADDRESS').default('127.0.0.1:7233'))
+  .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
+  .option('--json', 'machine-readable output on stdout')
+  .addHelpText(
+    'after',
+    `
+<id> is a workflow id (onboarding-E1042) or an HR employee id (E1042).
+
+Exit codes:
+  0  ok
+  1  unexpected error
+  2  bad input or usage
+  3  refused by the workflow (e.g. nothing awaits approval, or it already ended)
+  4  not found (no such onboarding)
+  5  cannot reach Temporal`,
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride(); // inherited by the commands below: we choose the exit codes
+
+const globals = () => program.opts<GlobalOptions>();
+const output = (json: unknown, text: string) => console.log(globals().json ? JSON.stringify(json, null, 2) : text);
+const workflowIdOf = (id: string) => (id.startsWith('onboarding-') ? id : onboardingWorkflowId(id));
+
+let connection: Connection | undefined;
+async function connect(): Promise<Client> {
+  const { address, namespace } = globals();
+  try {
+    connection ??= await Connection.connect({ address, connectTimeout: '5 seconds' });
+  } catch (err) {
+    throw new CliError(EXIT.unreachable, `cannot reach Temporal at ${address}: ${(err as Error).message}`);
+  }
+  return new Client({ connection, namespace });
+}
+
+function withinMs<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  return connection!.withDeadline(Date.now() + ms, fn);
+}
+
+/** Before anything is sent: a missing onboarding is "not found", one that ended is "refused". */
+async function findRunning(client: Client, id: string, action: string): Promise<string> {
+  const workflowId = workflowIdOf(id);
+  const { status } = await client.workflow.getHandle(workflowId).describe();
+  if (status.name !== 'RUNNING') throw new CliError(EXIT.refused, `cannot ${action} ${workflowId}: it already ended (${status.name})`);
+  return workflowId;
+}
+
+program
+  .command('start')
+  .description('start the onboarding of the new hire in <file> (JSON; "-" reads stdin)')
+  .argument('<file>')
+  .action(async (file: string) => {
+    const name = file === '-' ? 'stdin' : file;
+    let input: unknown;
+    try {
+      input = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+    } catch (err) {
+      throw new CliError(EXIT.usage, `cannot read a new hire from ${name}: ${(err as Error).message}`);
+    }
+    const parsed = parseNewHire(input);
+    if (!parsed.ok) {
+      throw new CliError(EXIT.usage, parsed.issues.map((i) => `${name}: ${i.field}: ${i.message}`).join('\n'));
+    }
+    const { workflowId, started } = await startOnboarding(await connect(), input);
+    output(
+      { workflowId, started },
+      started
+        ? `Started ${workflowId}. Follow it: npm run onboard -- status ${workflowId} --watch`
+        : `${workflowId} already exists: nothing new was started.`,
+    );
+  });
+
+program
+  .command('status')
+  .description("show an onboarding's progress per vendor")
+  .argument('<id>')
+  .option('--watch', 'redraw live until the onboarding ends (with --json: one JSON line per change)')
+  .action(async (id: string, { watch }: { watch?: boolean }) => {
+    const client = await connect();
+    const workflowId = workflowIdOf(id);
+    const json = globals().json;
+    const live = watch && !json && process.stdout.isTTY;
+    let last = '';
+    for (;;) {
+      const { status } = await client.workflow.getHandle(workflowId).describe();
+      const progress: OnboardingProgress = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
+      const view = json
+        ? JSON.stringify(progress, null, watch ? undefined : 2)
+        : `${renderProgress(workflowId, progress)}\nWorkflow: ${status.name}`;
+      if (view !== last) {
+        if (live) logUpdate(view);
+        else console.log(view);
+        last = view;
+      }
+      if (!watch || status.name !== 'RUNNING') break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    if (live) logUpdate.done();
+  });
+
+program
+  .command('approve')
+  .description('approve the held Partoo invitation (refused when nothing awaits approval)')
+  .argument('<id>')
+  .requiredOption('--by <who>', 'who approves (kept in the history)')
+  .action(async (id: string, { by }: { by: string }) => {
+    const client = await connect();
+    const workflowId = await findRunning(client, id, 'approve');
+    const handle = client.workflow.getHandle(workflowId);
+    const message = await withinMs(WORKER_ANSWER_MS.update, () => handle.executeUpdate(approveUpdate, { args: [{ by }] }));
+    output({ workflowId, approved: true, message }, `${workflowId}: ${message}.`);
+  });
+
+program
+  .command('reject')
+  .description('reject the onboarding: every user it created is undone')
+  .argument('<id>')
+  .requiredOption('--by <who>', 'who rejects (kept in the history)')
+  .option('--reason <text>', 'why')
+  .action(async (id: string, { by, reason }: { by: string; reason?: string }) => {
+    const client = await connect();
+    const workflowId = await findRunning(client, id, 'reject');
+    // The workflow ignores a late rejection (a signal has no answer), so check before sending.
+    const { status } = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
+    if (status !== 'creating' && status !== 'awaiting-approval') {
+      throw new CliError(EXIT.refused, `cannot reject ${workflowId}: it is ${status}, past the point of rejection`);
+    }
+    await reject(client, workflowId, by, reason);
+    output({ workflowId, rejected: true }, `Rejected ${workflowId}: a rollback follows (every user it created is undone).`);
+  });
+
+program
+  .command('cancel')
+  .description('cancel the onboarding (never terminates): every user it created is undone')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const client = await connect();
+    const workflowId = await findRunning(client, id, 'cancel');
+    await cancel(client, workflowId);
+    output({ workflowId, cancelRequested: true }, `Cancellation of ${workflowId} requested: a rollback follows (every user it created is undone).`);
+  });
+
+program
+  .command('list')
+  .description('list onboardings, newest first')
+  .addOption(new Option('--status <status>', 'only onboardings in this state').choices(STATUSES))
+  .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(100))
+  .action(async ({ status, limit }: { status?: string; limit: number }) => {
+    const client = await connect();
+    const query = `WorkflowType = 'onboardNewHire'${status ? ` AND OnboardingStatus = '${status}'` : ''}`;
+    const rows = [];
+    for await (const wf of client.workflow.list({ query })) {
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
+        awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
+        workflowStatus: wf.status.name,
+        startTime: wf.startTime.toISOString(),
+      });
+      if (rows.length >= limit) break;
+    }
+    const table = new Table({ head: ['workflow id', 'status', 'awaiting', 'workflow', 'started'], style: { head: [], border: [] } });
+    table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', r.workflowStatus, r.startTime]));
+    output(rows, rows.length > 0 ? table.toString() : 'No onboardings found.');
+  });
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function grpcCode(err: unknown): number | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e)) return e.code;
+  return undefined;
+}
+
+/** Maps a failure to its exit code and one line naming what was wrong. */
+function explain(err: unknown): { code: number; message?: string } {
+  const { address, namespace } = globals();
+  if (err instanceof CommanderError) {
+    // Commander already printed the usage error, or the help asked for (exit code 0).
+    return { code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
+  }
+  if (err instanceof CliError) return { code: err.exitCode, message: err.message };
+  if (err instanceof WorkflowNotFoundError) return { code: EXIT.notFound, message: `no onboarding ${err.workflowId} in namespace ${namespace}` };
+  if (err instanceof NamespaceNotFoundError) return { code: EXIT.usage, message: `namespace ${err.namespace} does not exist on ${address}` };
+  if (err instanceof WorkflowUpdateFailedError) return { code: EXIT.refused, message: `refused: ${(err.cause as Error | undefined)?.message ?? err.message}` };
+  const code = grpcCode(err);
+  // Our deadlines (withinMs) surface as DEADLINE_EXCEEDED or, mid-call, CANCELLED.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || code === 4 || code === 1) {
+    return { code: EXIT.unexpected, message: 'no worker answered in time: is the onboarding worker running (npm run worker)?' };
+  }
+  if (code === 14 /* UNAVAILABLE */) return { code: EXIT.unreachable, message: `cannot reach Temporal at ${address}` };
+  return { code: EXIT.unexpected, message: `unexpected error: ${causes(err).join(': ')}` };
+}
+
+/** "Failed to start Workflow: 3 INVALID_ARGUMENT: ...": the SDK's message alone hides the reason. */
+function causes(err: unknown): string[] {
+  if (!(err instanceof Error)) return [String(err)];
+  return [err.message, ...(err.cause ? causes(err.cause) : [])];
+}
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  const { code, message } = explain(err);
+  for (const line of message?.split('\n') ?? []) console.error(`error: ${line}`);
+  process.exitCode = code;
+} finally {
+  await connection?.close();
+}

@@ -1,0 +1,200 @@
+/**
+ * The operator CLI as a user runs it: the real `client/cli.ts` process against the real dev
+ * server, with the real workers running in this process and the vendor sandboxes behind them.
+ * Each test checks what the user sees (stdout, stderr, exit code) and what happened (the
+ * workflow's outcome, the users in the sandboxes).
+ */
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { startOnboarding } from '../client/onboarding-client.js';
+import { findTemporalCli } from '../scripts/temporal-cli.js';
+import { onboardingWorkflowId, progressQuery } from '../workflows/definitions.js';
+import type { onboardNewHire } from '../workflows/onboarding.js';
+import type { OnboardingProgress, OnboardingStatus } from '../workflows/progress.js';
+import { uniqueHire } from './support/hires.js';
+import { allUsers, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { temporalAddress } from './support/temporal.js';
+
+let h: SagaHarness;
+beforeAll(async () => {
+  h = await startSagaHarness();
+});
+afterAll(() => h?.close());
+afterEach(() => h.sandboxes.vendors.partoo.clearFaults());
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run onboard -- ...args` as its own process (tsx, without jest's NODE_OPTIONS). */
+function onboard(args: string[], stdin = ''): Promise<Run> {
+  const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], {
+    env: { ...env, TEMPORAL_ADDRESS: temporalAddress() },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdin.end(stdin);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+type Handle = WorkflowHandle<typeof onboardNewHire>;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const statusIs = (handle: Handle, status: OnboardingStatus) =>
+  until(status, async () => {
+    const progress = await handle.query(progressQuery);
+    return progress.status === status ? progress : undefined;
+  });
+
+async function awaitingApproval(hire = uniqueHire('cli')): Promise<{ hire: typeof hire; handle: Handle }> {
+  const { handle } = await startOnboarding(h.client, hire);
+  await statusIs(handle, 'awaiting-approval');
+  return { hire, handle };
+}
+
+const invitesSent = (email: string) => allUsers(h.sandboxes, 'partoo', email).reduce((sum, u) => sum + (u.invitesSent ?? 0), 0);
+
+function hireFile(content: unknown): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'onboard-cli-')), 'hire.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+test('start with a bad file: exit 2, every bad field named on stderr, nothing started', async () => {
+  const hire = uniqueHire('cli-bad', { email: 'not-an-email', startDate: '2026-02-30' });
+  const run = await onboard(['start', hireFile(hire)]);
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^error: .*hire\.json: email: /m);
+  expect(run.stderr).toMatch(/^error: .*hire\.json: startDate: /m);
+  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  await expect(h.client.workflow.getHandle(onboardingWorkflowId(hire.employeeId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+});
+
+test('an unknown onboarding: exit 4, naming it', async () => {
+  for (const args of [['status', 'nobody-here'], ['approve', 'onboarding-nobody-here', '--by', 'ops']]) {
+    const run = await onboard(args);
+    expect(run).toMatchObject({ code: 4, stdout: '' });
+    expect(run.stderr.trim()).toBe('error: no onboarding onboarding-nobody-here in namespace default');
+  }
+});
+
+test('start, start again, status, list, approve: the Partoo invite is sent once; approving again is refused', () =>
+  h.withWorkers(async () => {
+    const hire = uniqueHire('cli-approve');
+    const workflowId = onboardingWorkflowId(hire.employeeId);
+    const file = hireFile(hire);
+
+    const started = await onboard(['start', file]);
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    expect(started.stdout).toContain(`Started ${workflowId}.`);
+    const again = await onboard(['--json', 'start', '-'], JSON.stringify(hire));
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ workflowId, started: false });
+
+    const handle: Handle = h.client.workflow.getHandle(workflowId);
+    await statusIs(handle, 'awaiting-approval');
+    const text = await onboard(['status', workflowId]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${workflowId}: awaiting-approval`);
+    expect(text.stdout).toMatch(/Partoo\s*│\s*created/);
+    expect(text.stdout).toContain('Waiting for approval of the Partoo invitation');
+    expect(text.stdout).toContain('Workflow: RUNNING');
+    const json = await onboard(['status', hire.employeeId, '--json']); // the employee id works too
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'awaiting-approval', awaiting: 'partoo-invite-approval', invite: { state: 'held' } });
+
+    // Visibility is eventually consistent: the search attribute may lag the query by a moment.
+    await until('list to show it', async () => {
+      const list = await onboard(['list', '--status', 'awaiting-approval', '--json']);
+      expect(list.code).toBe(0);
+      const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];
+      return rows.find((r) => r.workflowId === workflowId);
+    });
+
+    // The approve update's validator refuses an approver that is only blanks.
+    const noApprover = await onboard(['approve', workflowId, '--by', ' ']);
+    expect(noApprover).toMatchObject({ code: 3, stdout: '' });
+    expect(noApprover.stderr).toMatch(/^error: refused: approve needs \{"by"/);
+
+    // A slow invite (under the harness's 5 s HTTP timeout) keeps the workflow running, past the
+    // approval, while we approve again.
+    h.sandboxes.vendors.partoo.addFault({ kind: 'latency', ms: 2500, match: { method: 'POST', path: '/invite$' } });
+    const approved = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
+    expect(approved).toMatchObject({ code: 0, stderr: '' });
+    expect(approved.stdout).toContain('Partoo invitation approved by ops@example.com');
+    const twice = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
+    expect(twice).toMatchObject({ code: 3, stdout: '' });
+    expect(twice.stderr.trim()).toBe('error: refused: nothing awaits approval (Partoo invitation: sending)');
+
+    const result = await handle.result();
+    expect(result.invite).toMatchObject({ state: 'sent', approvedBy: 'ops@example.com', releasedBy: 'approval' });
+    expect(invitesSent(hire.email)).toBe(1);
+    const late = await onboard(['approve', workflowId, '--by', 'ops']);
+    expect(late).toMatchObject({ code: 3, stdout: '' });
+    expect(late.stderr.trim()).toBe(`error: cannot approve ${workflowId}: it already ended (COMPLETED)`);
+  }));
+
+test('reject: the onboarding rolls back; a second reject is refused', () =>
+  h.withWorkers(async () => {
+    const { hire, handle } = await awaitingApproval();
+    const run = await onboard(['reject', hire.employeeId, '--by', 'hr', '--reason', 'offer withdrawn']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('a rollback follows');
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const progress: OnboardingProgress = await handle.query(progressQuery);
+    expect(progress).toMatchObject({ status: 'rolled-back', rejectedBy: 'hr', invite: { state: 'cancelled' } });
+    expect(liveUsers(h.sandboxes, 'partoo', hire.email)).toEqual([]);
+    expect(invitesSent(hire.email)).toBe(0);
+    expect((await onboard(['reject', hire.employeeId, '--by', 'hr'])).code).toBe(3);
+  }));
+
+test('cancel: requests a cancellation (not a termination) and the onboarding rolls back', () =>
+  h.withWorkers(async () => {
+    const { hire, handle } = await awaitingApproval();
+    const run = await onboard(['cancel', handle.workflowId]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('a rollback follows');
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect((await handle.query(progressQuery)).status).toBe('rolled-back');
+    expect(liveUsers(h.sandboxes, 'netbird', hire.email)).toEqual([]);
+  }));
+
+test('the temporal CLI alone can approve (`temporal workflow signal --name approve`), while `status --watch` follows', () =>
+  h.withWorkers(async () => {
+    const { hire, handle } = await awaitingApproval();
+    const watching = onboard(['status', hire.employeeId, '--watch']);
+    const temporal = await findTemporalCli({ install: false });
+    await promisify(execFile)(temporal, [
+      'workflow', 'signal', '--address', temporalAddress(), '--workflow-id', handle.workflowId, '--name', 'approve', '--input', '{"by":"ops"}',
+    ]);
+    expect((await handle.result()).invite).toMatchObject({ state: 'sent', approvedBy: 'ops' });
+    expect(invitesSent(hire.email)).toBe(1);
+
+    const watched = await watching; // ends by itself once the workflow has closed
+    expect(watched).toMatchObject({ code: 0, stderr: '' });
+    expect(watched.stdout).toContain(`${handle.workflowId}: completed`);
+    expect(watched.stdout.trim()).toMatch(/Partoo invitation: sent\nWorkflow: COMPLETED$/);
+  }));
