@@ -22,20 +22,10 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-const TIMEZONES = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+/** The sandboxes accept exactly the zones our NewHire validation does. */
+import { isIanaTimeZone as isTimezone } from '../workflows/new-hire.js';
 
-/** An IANA zone name; aliases the runtime knows (e.g. "Europe/Kiev") pass too. */
-export function isTimezone(value: string): boolean {
-  if (TIMEZONES.has(value)) return true;
-  // Intl also resolves zone-like garbage such as "+01:00"; only accept Area/Location names.
-  if (!/^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimezone };
 
 export type FieldType = 'string' | 'boolean' | 'integer' | 'number' | 'object' | 'string[]' | 'integer[][]';
 export type FieldFormat = 'email' | 'date' | 'timezone' | 'uuid';

@@ -14,10 +14,11 @@ import { startOnboarding } from '../client/onboarding-client.js';
 import { findTemporalCli } from '../scripts/temporal-cli.js';
 import { onboardingWorkflowId, progressQuery } from '../workflows/definitions.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
-import type { OnboardingProgress, OnboardingStatus } from '../workflows/progress.js';
+import type { OnboardingProgress } from '../workflows/progress.js';
 import { uniqueHire } from './support/hires.js';
-import { allUsers, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
 import { temporalAddress } from './support/temporal.js';
+import { until, waitForStatus } from './support/wait.js';
 
 let h: SagaHarness;
 beforeAll(async () => {
@@ -51,29 +52,13 @@ function onboard(args: string[], stdin = ''): Promise<Run> {
 
 type Handle = WorkflowHandle<typeof onboardNewHire>;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const statusIs = (handle: Handle, status: OnboardingStatus) =>
-  until(status, async () => {
-    const progress = await handle.query(progressQuery);
-    return progress.status === status ? progress : undefined;
-  });
-
 async function awaitingApproval(hire = uniqueHire('cli')): Promise<{ hire: typeof hire; handle: Handle }> {
   const { handle } = await startOnboarding(h.client, hire);
-  await statusIs(handle, 'awaiting-approval');
+  await waitForStatus(handle, 'awaiting-approval');
   return { hire, handle };
 }
 
-const invitesSent = (email: string) => allUsers(h.sandboxes, 'partoo', email).reduce((sum, u) => sum + (u.invitesSent ?? 0), 0);
+const invitesSent = (email: string) => sentInvites(h.sandboxes, email);
 
 function hireFile(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'onboard-cli-')), 'hire.json');
@@ -114,7 +99,7 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     expect(JSON.parse(again.stdout)).toEqual({ workflowId, started: false });
 
     const handle: Handle = h.client.workflow.getHandle(workflowId);
-    await statusIs(handle, 'awaiting-approval');
+    await waitForStatus(handle, 'awaiting-approval');
     const text = await onboard(['status', workflowId]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${workflowId}: awaiting-approval`);

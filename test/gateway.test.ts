@@ -14,6 +14,7 @@ import type { OnboardingProgress } from '../workflows/progress.js';
 import { VENDORS } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { until } from './support/wait.js';
 
 /** Made per run: the test needs a 32+ character secret, never a fixed one in the repo. */
 const SECRET = randomBytes(24).toString('hex');
@@ -63,15 +64,6 @@ async function expectNoWorkflow(workflowId: string) {
   await expect(h.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function workflowsWithId(workflowId: string): Promise<number> {
   let n = 0;
@@ -90,10 +82,10 @@ test('a signed hire starts one onboarding; its re-delivery starts none; approval
   // HR systems send "created" then "updated" for one hire: same employee, new body, new signature.
   const updated = await post('/onboardings', JSON.stringify({ ...hire, jobTitle: 'Staff SRE' }));
   expect(updated).toEqual({ status: 200, location: null, body: { workflowId, started: false } });
-  expect(await waitFor('the workflow to be listed', async () => (await workflowsWithId(workflowId)) || undefined)).toBe(1);
+  expect(await until('the workflow to be listed', async () => (await workflowsWithId(workflowId)) || undefined)).toBe(1);
 
   await h.withWorkers(async () => {
-    const waiting = await waitFor('awaiting approval', async () => {
+    const waiting = await until('awaiting approval', async () => {
       const { body } = await get(`/onboardings/${workflowId}`);
       return body.progress?.status === 'awaiting-approval' ? body : undefined;
     });
@@ -135,7 +127,7 @@ test('reject via the gateway rolls the onboarding back', () =>
   h.withWorkers(async () => {
     const hire = uniqueHire('gw-reject');
     const { body } = await post('/onboardings', JSON.stringify(hire));
-    await waitFor('awaiting approval', async () => ((await get(`/onboardings/${body.workflowId}`)).body.progress?.status === 'awaiting-approval' ? true : undefined));
+    await until('awaiting approval', async () => ((await get(`/onboardings/${body.workflowId}`)).body.progress?.status === 'awaiting-approval' ? true : undefined));
     const rejected = await post(`/onboardings/${body.workflowId}/reject`, JSON.stringify({ by: 'hr@example.com', reason: 'offer withdrawn' }));
     expect(rejected).toMatchObject({ status: 202, body: { workflowId: body.workflowId, rejected: true } });
     await expect(h.client.workflow.getHandle(body.workflowId).result()).rejects.toThrow();

@@ -11,14 +11,14 @@ import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
 import { approveSignal, progressQuery, rejectSignal } from '../workflows/definitions.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
 import type { OnboardingOptions } from '../workflows/options.js';
-import type { OnboardingStatus } from '../workflows/progress.js';
 import { ONBOARDING_AWAITING, ONBOARDING_MANUAL_CLEANUP, ONBOARDING_STATUS, ONBOARDING_VENDORS_DONE } from '../workflows/search-attributes.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { COMMITTED_HISTORIES_DIR, readHistories, recordHistory, runHistoriesDir } from './support/histories.js';
 import { workflowBundle } from './support/temporal.js';
 import { Worker } from '@temporalio/worker';
-import { allUsers, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { allUsers, invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { waitForStatus } from './support/wait.js';
 
 /** Short retry windows, so failures that exhaust them finish within a test. */
 const TEST_OPTIONS: OnboardingOptions = { attemptTimeout: '10 seconds', createTimeout: '30 seconds', undoTimeout: '30 seconds' };
@@ -45,16 +45,6 @@ async function start(hire: unknown, options: OnboardingOptions = TEST_OPTIONS): 
   return (await startOnboarding(h.client, hire, options)).handle;
 }
 
-async function waitForStatus(handle: Handle, status: OnboardingStatus, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const progress = await handle.query(progressQuery);
-    if (progress.status === status) return progress;
-    if (Date.now() > deadline) throw new Error(`still ${progress.status} after ${timeoutMs} ms, wanted ${status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function failureOf(handle: Handle): Promise<Error> {
   const err = await handle.result().then(
     () => undefined,
@@ -72,9 +62,7 @@ function expectExactlyOneLiveUser(email: string) {
   for (const vendor of VENDORS) expect({ vendor, live: liveUsers(h.sandboxes, vendor, email).length }).toEqual({ vendor, live: 1 });
 }
 
-function invitesSent(email: string): number {
-  return allUsers(h.sandboxes, 'partoo', email).reduce((sum, u) => sum + (u.invitesSent ?? 0), 0);
-}
+const invitesSent = (email: string) => sentInvites(h.sandboxes, email);
 
 test('happy path: five users with the hire data, the Partoo invite held until approved, then sent once', () =>
   h.withWorkers(async () => {

@@ -26,7 +26,8 @@ const name = (what: string) =>
 const email = z.string().trim().max(254, 'email must be at most 254 characters').pipe(z.email('not a valid email address'));
 
 let timeZones: Set<string> | undefined;
-function isIanaTimeZone(tz: string): boolean {
+/** An IANA zone name (aliases the runtime knows included); shared with the sandboxes' validation. */
+export function isIanaTimeZone(tz: string): boolean {
   timeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
   if (timeZones.has(tz)) return true;
   // Accept IANA aliases the runtime knows but does not list (e.g. Asia/Calcutta), never offsets.

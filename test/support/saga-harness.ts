@@ -54,3 +54,8 @@ export function liveUsers(sandboxes: Sandboxes, vendor: VendorName, email: strin
 export function allUsers(sandboxes: Sandboxes, vendor: VendorName, email: string) {
   return sandboxes.vendors[vendor].users().filter((u) => u.email.toLowerCase() === email.toLowerCase());
 }
+
+/** Partoo invitations sent to the hire, over all their Partoo users. */
+export function invitesSent(sandboxes: Sandboxes, email: string): number {
+  return allUsers(sandboxes, 'partoo', email).reduce((sum, u) => sum + (u.invitesSent ?? 0), 0);
+}
