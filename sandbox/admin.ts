@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { faultSchema } from './faults.js';
 import { rateLimitSettingsSchema } from './rate-limit.js';
-import type { VendorSandbox } from './server.js';
+import type { VendorSandbox } from './controls.js';
 
 const faultsBody = z.union([faultSchema, z.array(faultSchema)]);
 /** `false` or `{enabled:false}` turns the limit off, `{enabled:true}` restores the documented one. */

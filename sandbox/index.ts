@@ -7,7 +7,8 @@ import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials.js';
 import type { Fault, LatencySpec } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
-import { ADMIN_PREFIX, createVendorServer, type VendorSandbox } from './server.js';
+import type { VendorSandbox } from './controls.js';
+import { ADMIN_PREFIX, createVendorServer } from './server.js';
 import type { VendorDefinition } from './vendor.js';
 import { meetbit } from './vendors/meetbit.js';
 import { meetergo } from './vendors/meetergo.js';
@@ -19,7 +20,7 @@ export { SANDBOX_CREDENTIALS } from './credentials.js';
 export type { Fault } from './faults.js';
 export type { RateLimitSettings } from './rate-limit.js';
 export type { LoggedRequest } from './request-log.js';
-export type { VendorSandbox } from './server.js';
+export type { VendorSandbox } from './controls.js';
 export type { SandboxUser } from './store.js';
 
 export interface SandboxOptions {

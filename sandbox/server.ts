@@ -8,26 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { registerAdminRoutes } from './admin.js';
 import { FaultSet, type Fault } from './faults.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import type { VendorSandbox } from './controls.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
-import { UserStore, type SandboxUser } from './store.js';
+import { UserStore } from './store.js';
 import type { PlumbingError, VendorDefinition, VendorReply, VendorRequest } from './vendor.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
 /** Larger than any user payload; a bigger body gets the vendor's 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
-
-export interface VendorSandbox {
-  users(): SandboxUser[];
-  requests(): LoggedRequest[];
-  addFault(fault: Fault): void;
-  clearFaults(): void;
-  setRateLimit(settings: RateLimitSettings | false): void;
-  /** Users, request log and rate-limit counters emptied; faults back to those given at start. */
-  reset(): void;
-  /** Active faults, with what is left of their counts. */
-  faults(): Fault[];
-  rateLimit(): { current: RateLimitSettings | false; documented: RateLimitSettings };
-}
 
 export interface VendorServerOptions<C> {
   credentials: C;

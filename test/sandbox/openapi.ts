@@ -5,7 +5,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -13,9 +13,8 @@ import type { VendorName } from '../../workflows/vendors.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_SPECS = path.resolve(repoRoot, '../shared/vendor-specs');
-export const REPO_SPECS = path.join(repoRoot, 'sandbox/specs');
-/** The shared contracts when this checkout sits next to them, else the copies in the repo. */
-export const SPECS_DIR = existsSync(SHARED_SPECS) ? SHARED_SPECS : REPO_SPECS;
+/** The repo's copy of the contracts: what the sandboxes, the tests and the code comments cite. */
+export const SPECS_DIR = path.join(repoRoot, 'docs/vendor-specs');
 
 type Json = any;
 

@@ -1,5 +1,5 @@
 /**
- * Histories recorded by the saga tests, replayed by test/replay.test.ts against the current
+ * Histories recorded by the saga tests, replayed by the last test of test/saga.test.ts against the current
  * workflow code so a non-deterministic change fails CI. Set RECORD_HISTORIES=1 to refresh the
  * committed set in test/histories/ (do that when the workflow changes on purpose, with a
  * versioning plan for running onboardings).

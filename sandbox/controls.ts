@@ -1,0 +1,18 @@
+/** The in-process controls of one vendor sandbox: what tests use directly and /_sandbox/ serves over HTTP. */
+import type { Fault } from './faults.js';
+import type { RateLimitSettings } from './rate-limit.js';
+import type { LoggedRequest } from './request-log.js';
+import type { SandboxUser } from './store.js';
+
+export interface VendorSandbox {
+  users(): SandboxUser[];
+  requests(): LoggedRequest[];
+  addFault(fault: Fault): void;
+  clearFaults(): void;
+  setRateLimit(settings: RateLimitSettings | false): void;
+  /** Users, request log and rate-limit counters emptied; faults back to those given at start. */
+  reset(): void;
+  /** Active faults, with what is left of their counts. */
+  faults(): Fault[];
+  rateLimit(): { current: RateLimitSettings | false; documented: RateLimitSettings };
+}
