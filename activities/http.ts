@@ -10,11 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import got, { RequestError, type Got } from 'got';
 import { z } from 'zod';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-user.js';
-import type { VendorEndpoint } from './config.js';
+import { VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
+import type { VendorEndpoint } from '../config/environment.js';
 
 // The type names live with the workflow-safe shared types, so the workflow can list them too.
-export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-user.js';
+export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
 
 /** What a call is doing, for messages: "NetBird rejected the create (400): ...". */
 export type Operation = 'create' | 'look-up' | 'undo' | 'invite';

@@ -1,28 +1,14 @@
 /**
- * All vendor activities, per vendor, for registering one Worker per vendor task queue
- * (`vendorTaskQueue(vendor)`), and their types for the workflow's `proxyActivities<...>`.
+ * Every vendor's activities, implementing the contract the workflow proxies
+ * (workflows/vendor-contract.ts): `tsc` fails here when a vendor misses one.
  */
-import type { VendorName } from '../workflows/vendors.js';
-import type { VendorsConfig } from './config.js';
+import type { VendorsConfig } from '../config/environment.js';
+import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { createMeetbitActivities } from './meetbit.js';
 import { createMeetergoActivities } from './meetergo.js';
 import { createNetbirdActivities } from './netbird.js';
 import { createPartooActivities } from './partoo.js';
 import { createSiitActivities } from './siit.js';
-
-export type NetbirdActivities = ReturnType<typeof createNetbirdActivities>;
-export type SiitActivities = ReturnType<typeof createSiitActivities>;
-export type MeetbitActivities = ReturnType<typeof createMeetbitActivities>;
-export type MeetergoActivities = ReturnType<typeof createMeetergoActivities>;
-export type PartooActivities = ReturnType<typeof createPartooActivities>;
-
-export interface VendorActivities extends Record<VendorName, Record<string, (...args: any[]) => Promise<unknown>>> {
-  netbird: NetbirdActivities;
-  siit: SiitActivities;
-  meetbit: MeetbitActivities;
-  meetergo: MeetergoActivities;
-  partoo: PartooActivities;
-}
 
 export function createVendorActivities(config: VendorsConfig): VendorActivities {
   return {
@@ -33,6 +19,3 @@ export function createVendorActivities(config: VendorsConfig): VendorActivities 
     partoo: createPartooActivities(config.partoo),
   };
 }
-
-export { loadVendorConfig, type VendorsConfig } from './config.js';
-export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType } from './http.js';

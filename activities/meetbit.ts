@@ -1,12 +1,12 @@
 /**
  * MeetBit (scheduling: department, role, work hours): POST /users → 200 {message, data}. Spec:
- * vendor-specs/meetbit.openapi.yaml, BEYOND-CREATE.md (400 `errors.email` on a taken email
+ * docs/vendor-specs/meetbit.openapi.yaml and BEYOND-CREATE.md (400 `errors.email` on a taken email
  * [guess], look-up by filter, soft deletes, undo by DELETE [guess]).
  */
 import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
-import type { VendorUser } from '../workflows/vendor-user.js';
-import type { VendorsConfig } from './config.js';
+import type { VendorUserActivities } from '../workflows/vendor-contract.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { describeVendorError, sameEmail, vendorHttp } from './http.js';
 import { lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
@@ -94,10 +94,10 @@ function meetbitUserApi(config: VendorsConfig['meetbit']) {
   });
 }
 
-export function createMeetbitActivities(config: VendorsConfig['meetbit']) {
+export function createMeetbitActivities(config: VendorsConfig['meetbit']): VendorUserActivities {
   const api = meetbitUserApi(config);
   return {
-    createMeetbitUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
-    undoMeetbitUser: (user: VendorUser) => undoCreatedUser(api, user),
+    createUser: (hire) => createOrAdopt(api, hire),
+    undoUser: (user) => undoCreatedUser(api, user),
   };
 }

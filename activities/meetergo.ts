@@ -1,12 +1,12 @@
 /**
  * meetergo (booking page): POST /user → 201 {userId, ..., bookingUrl}. Spec:
- * vendor-specs/meetergo.openapi.yaml, BEYOND-CREATE.md. Every call but create also names the
+ * docs/vendor-specs/meetergo.openapi.yaml and BEYOND-CREATE.md. Every call but create also names the
  * acting admin in `x-meetergo-api-user-id`.
  */
 import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
-import type { VendorUser } from '../workflows/vendor-user.js';
-import type { VendorsConfig } from './config.js';
+import type { VendorUserActivities } from '../workflows/vendor-contract.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
 import { lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
@@ -92,10 +92,10 @@ function meetergoUserApi(config: VendorsConfig['meetergo']) {
   });
 }
 
-export function createMeetergoActivities(config: VendorsConfig['meetergo']) {
+export function createMeetergoActivities(config: VendorsConfig['meetergo']): VendorUserActivities {
   const api = meetergoUserApi(config);
   return {
-    createMeetergoUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
-    undoMeetergoUser: (user: VendorUser) => undoCreatedUser(api, user),
+    createUser: (hire) => createOrAdopt(api, hire),
+    undoUser: (user) => undoCreatedUser(api, user),
   };
 }

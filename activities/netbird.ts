@@ -1,11 +1,11 @@
 /**
- * NetBird (VPN access): POST /users invites a regular user. Spec: vendor-specs/netbird.openapi.yaml,
+ * NetBird (VPN access): POST /users invites a regular user. Spec: docs/vendor-specs/netbird.openapi.yaml,
  * BEYOND-CREATE.md (409 on a taken email, DELETE /users/{id}, look-up by listing all users).
  */
 import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
-import type { VendorUser } from '../workflows/vendor-user.js';
-import type { VendorsConfig } from './config.js';
+import type { VendorUserActivities } from '../workflows/vendor-contract.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
 import { lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
@@ -59,10 +59,10 @@ function netbirdUserApi(config: VendorsConfig['netbird']) {
   });
 }
 
-export function createNetbirdActivities(config: VendorsConfig['netbird']) {
+export function createNetbirdActivities(config: VendorsConfig['netbird']): VendorUserActivities {
   const api = netbirdUserApi(config);
   return {
-    createNetbirdUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
-    undoNetbirdUser: (user: VendorUser) => undoCreatedUser(api, user),
+    createUser: (hire) => createOrAdopt(api, hire),
+    undoUser: (user) => undoCreatedUser(api, user),
   };
 }

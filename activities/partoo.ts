@@ -1,14 +1,14 @@
 /**
- * Partoo (business presence): POST /user → 200 {id, status}. Spec: vendor-specs/partoo.openapi.yaml,
+ * Partoo (business presence): POST /user → 200 {id, status}. Spec: docs/vendor-specs/partoo.openapi.yaml,
  * BEYOND-CREATE.md. The user is created `invited` without its email: the invitation is held by the
- * workflow and sent by `sendPartooInvite` (POST /user/{id}/invite) once approved.
+ * workflow and sent by `sendInvite` (POST /user/{id}/invite) once approved.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
 import { z } from 'zod';
 import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
-import type { InviteOutcome, VendorUser } from '../workflows/vendor-user.js';
-import type { VendorsConfig } from './config.js';
+import type { InviteOutcome, VendorActivities, VendorUser } from '../workflows/vendor-contract.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { describeVendorError, sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
 import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
@@ -53,13 +53,13 @@ export function toPartooCreateRequest(hire: NewHire): PartooCreateRequest {
     // Partoo reads business_ids only for BUSINESS_MANAGER users.
     ...(p.role === 'BUSINESS_MANAGER' && p.businessIds.length > 0 && { business_ids: p.businessIds }),
     ...(lang && { lang }),
-    // Held invitation: an `invited` user without the email; sendPartooInvite sends it later.
+    // Held invitation: an `invited` user without the email; sendInvite sends it later.
     send_invitation: false,
     status: 'invited',
   };
 }
 
-export function createPartooActivities(config: VendorsConfig['partoo']) {
+export function createPartooActivities(config: VendorsConfig['partoo']): VendorActivities['partoo'] {
   const http = vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
   const api = restUserApi({
     http,
@@ -86,7 +86,7 @@ export function createPartooActivities(config: VendorsConfig['partoo']) {
    * - "not in invited status": the user already accepted (is active) → the invitation has done
    *   its job → already-sent (logged). Any other answer goes through the classifier.
    */
-  async function sendPartooInvite(user: VendorUser): Promise<InviteOutcome> {
+  async function sendInvite(user: VendorUser): Promise<InviteOutcome> {
     if (user.vendor !== 'partoo') {
       throw ApplicationFailure.create({ message: `Partoo invite got a ${user.vendor} user`, type: VendorErrorType.InvalidInput, nonRetryable: true });
     }
@@ -104,8 +104,8 @@ export function createPartooActivities(config: VendorsConfig['partoo']) {
   }
 
   return {
-    createPartooUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
-    undoPartooUser: (user: VendorUser) => undoCreatedUser(api, user),
-    sendPartooInvite,
+    createUser: (hire) => createOrAdopt(api, hire),
+    undoUser: (user) => undoCreatedUser(api, user),
+    sendInvite,
   };
 }

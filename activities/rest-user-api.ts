@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
-import type { UndoOutcome } from '../workflows/vendor-user.js';
+import type { UndoOutcome } from '../workflows/vendor-contract.js';
 import { parseVendorJson, vendorFailure, type VendorHttp, type VendorResponse } from './http.js';
 import type { CreateAnswer, FoundUser, VendorUserApi } from './user-lifecycle.js';
 

@@ -1,12 +1,12 @@
 /**
  * Siit (service desk / employee directory): POST /users → 201 {result}. Spec:
- * vendor-specs/siit.openapi.yaml, BEYOND-CREATE.md. Siit has no delete: undo archives
+ * docs/vendor-specs/siit.openapi.yaml and BEYOND-CREATE.md. Siit has no delete: undo archives
  * (PATCH /users/{uid}/archive), never /merge, which deletes irreversibly.
  */
 import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
-import type { VendorUser } from '../workflows/vendor-user.js';
-import type { VendorsConfig } from './config.js';
+import type { VendorUserActivities } from '../workflows/vendor-contract.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { parseVendorJson, sameEmail, vendorFailure, vendorHttp, type VendorResponse } from './http.js';
 import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
@@ -118,10 +118,10 @@ function siitUserApi(config: VendorsConfig['siit']) {
   });
 }
 
-export function createSiitActivities(config: VendorsConfig['siit']) {
+export function createSiitActivities(config: VendorsConfig['siit']): VendorUserActivities {
   const api = siitUserApi(config);
   return {
-    createSiitUser: (hire: NewHire): Promise<VendorUser> => createOrAdopt(api, hire),
-    undoSiitUser: (user: VendorUser) => undoCreatedUser(api, user),
+    createUser: (hire) => createOrAdopt(api, hire),
+    undoUser: (user) => undoCreatedUser(api, user),
   };
 }

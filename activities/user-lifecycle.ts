@@ -5,7 +5,7 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { parseNewHire, type NewHire } from '../workflows/new-hire.js';
-import type { UndoOutcome, VendorUser } from '../workflows/vendor-user.js';
+import type { UndoOutcome, VendorUser } from '../workflows/vendor-contract.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
 import { VendorErrorType } from './http.js';
 

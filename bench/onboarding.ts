@@ -10,17 +10,18 @@
  * create endpoints in parallel and then the invite, with got. Rate limits are off on both sides
  * (vendor-side and the task-queue limits), so we measure our overhead, not the vendors' quotas.
  */
+import { createVendorActivities } from '../activities/index.js';
 import { randomUUID } from 'node:crypto';
 import got from 'got';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
+import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { toMeetbitCreateRequest } from '../activities/meetbit.js';
 import { toMeetergoCreateRequest } from '../activities/meetergo.js';
 import { toNetbirdCreateRequest } from '../activities/netbird.js';
 import { toPartooCreateRequest } from '../activities/partoo.js';
 import { toSiitCreateRequest } from '../activities/siit.js';
-import { startOnboarding } from '../client/onboarding-client.js';
+import { OnboardingClient } from '../client/onboarding-client.js';
 import { authHeaders } from '../sandbox/credentials.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { startDevServer } from '../scripts/dev-server.js';
@@ -78,10 +79,10 @@ async function main(): Promise<void> {
   const sandboxes = await startSandboxes({ rateLimits: false });
   Runtime.install({ logger: workerLogger(), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const workers = await createOnboardingWorkers({ connection: workerConnection, vendors: sandboxVendorsConfig(sandboxes.urls), ratePerSecond: UNTHROTTLED });
+  const workers = await createOnboardingWorkers({ connection: workerConnection, activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)), ratePerSecond: UNTHROTTLED });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const onboard = async () => (await startOnboarding(client, hire())).handle.result();
+  const onboardings = new OnboardingClient(new Client({ connection }));
+  const onboard = async () => (await onboardings.start(hire())).handle.result();
 
   const report: string[] = [];
   try {

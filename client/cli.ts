@@ -1,25 +1,18 @@
 /**
  * `npm run onboard -- <command>`: the operator's CLI. Starts, follows, approves, rejects, cancels
- * and lists onboardings, with exit codes a script can rely on (see EXIT and `--help`).
+ * and lists onboardings through the client library, with exit codes a script can rely on (see
+ * EXIT and `--help`).
  */
 import { readFileSync } from 'node:fs';
-import {
-  Client,
-  Connection,
-  isGrpcServiceError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-} from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import logUpdate from 'log-update';
-import { approveUpdate, onboardingWorkflowId } from '../workflows/definitions.js';
+import { ConfigError, loadConfig, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
-import type { OnboardingProgress, OnboardingStatus } from '../workflows/progress.js';
-import { ONBOARDING_AWAITING, ONBOARDING_STATUS } from '../workflows/search-attributes.js';
-import { cancel, getProgress, reject, startOnboarding } from './onboarding-client.js';
+import type { OnboardingStatus } from '../workflows/progress.js';
+import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
 import { renderProgress } from './progress-view.js';
 
 const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5 } as const;
@@ -45,19 +38,16 @@ const STATUSES = Object.keys({
   'needs-manual-cleanup': 1,
 } satisfies Record<OnboardingStatus, 1>);
 
-/** The onboarding-client calls that wait on a worker get this long before we say none answered. */
-const WORKER_ANSWER_MS = { query: 10_000, update: 30_000 };
-
 interface GlobalOptions {
-  address: string;
-  namespace: string;
+  address?: string;
+  namespace?: string;
   json?: boolean;
 }
 
 const program = new Command('onboard')
   .description('Start, follow and steer employee onboardings on Temporal.')
-  .addOption(new Option('--address <host:port>', 'Temporal frontend').env('TEMPORAL_ADDRESS').default('127.0.0.1:7233'))
-  .addOption(new Option('--namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
+  .option('--address <host:port>', 'Temporal frontend (default: $TEMPORAL_ADDRESS, else 127.0.0.1:7233)')
+  .option('--namespace <name>', 'Temporal namespace (default: $TEMPORAL_NAMESPACE, else default)')
   .option('--json', 'machine-readable output on stdout')
   .addHelpText(
     'after',
@@ -77,29 +67,23 @@ Exit codes:
 
 const globals = () => program.opts<GlobalOptions>();
 const output = (json: unknown, text: string) => console.log(globals().json ? JSON.stringify(json, null, 2) : text);
-const workflowIdOf = (id: string) => (id.startsWith('onboarding-') ? id : onboardingWorkflowId(id));
+
+/** The config loader's Temporal settings, with --address and --namespace over the environment. */
+function temporalSettings(): TemporalConfig {
+  const { address, namespace } = globals();
+  const env = { ...process.env, ...(address && { TEMPORAL_ADDRESS: address }), ...(namespace && { TEMPORAL_NAMESPACE: namespace }) };
+  return loadConfig(['temporal'], env).temporal;
+}
 
 let connection: Connection | undefined;
-async function connect(): Promise<Client> {
-  const { address, namespace } = globals();
+async function connect(): Promise<OnboardingClient> {
+  const { address, namespace } = temporalSettings();
   try {
     connection ??= await Connection.connect({ address, connectTimeout: '5 seconds' });
   } catch (err) {
     throw new CliError(EXIT.unreachable, `cannot reach Temporal at ${address}: ${(err as Error).message}`);
   }
-  return new Client({ connection, namespace });
-}
-
-function withinMs<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  return connection!.withDeadline(Date.now() + ms, fn);
-}
-
-/** Before anything is sent: a missing onboarding is "not found", one that ended is "refused". */
-async function findRunning(client: Client, id: string, action: string): Promise<string> {
-  const workflowId = workflowIdOf(id);
-  const { status } = await client.workflow.getHandle(workflowId).describe();
-  if (status.name !== 'RUNNING') throw new CliError(EXIT.refused, `cannot ${action} ${workflowId}: it already ended (${status.name})`);
-  return workflowId;
+  return new OnboardingClient(new Client({ connection, namespace }));
 }
 
 program
@@ -118,7 +102,7 @@ program
     if (!parsed.ok) {
       throw new CliError(EXIT.usage, parsed.issues.map((i) => `${name}: ${i.field}: ${i.message}`).join('\n'));
     }
-    const { workflowId, started } = await startOnboarding(await connect(), input);
+    const { workflowId, started } = await (await connect()).start(input);
     output(
       { workflowId, started },
       started
@@ -133,24 +117,14 @@ program
   .argument('<id>')
   .option('--watch', 'redraw live until the onboarding ends (with --json: one JSON line per change)')
   .action(async (id: string, { watch }: { watch?: boolean }) => {
-    const client = await connect();
-    const workflowId = workflowIdOf(id);
+    const onboardings = await connect();
     const json = globals().json;
     const live = watch && !json && process.stdout.isTTY;
-    let last = '';
-    for (;;) {
-      const { status } = await client.workflow.getHandle(workflowId).describe();
-      const progress: OnboardingProgress = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
-      const view = json
-        ? JSON.stringify(progress, null, watch ? undefined : 2)
-        : `${renderProgress(workflowId, progress)}\nWorkflow: ${status.name}`;
-      if (view !== last) {
-        if (live) logUpdate(view);
-        else console.log(view);
-        last = view;
-      }
-      if (!watch || status.name !== 'RUNNING') break;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    const views = watch ? onboardings.watch(id) : [await onboardings.view(id)];
+    for await (const { workflowId, workflowStatus, progress } of views) {
+      const view = json ? JSON.stringify(progress, null, watch ? undefined : 2) : `${renderProgress(workflowId, progress)}\nWorkflow: ${workflowStatus}`;
+      if (live) logUpdate(view);
+      else console.log(view);
     }
     if (live) logUpdate.done();
   });
@@ -161,29 +135,23 @@ program
   .argument('<id>')
   .requiredOption('--by <who>', 'who approves (kept in the history)')
   .action(async (id: string, { by }: { by: string }) => {
-    const client = await connect();
-    const workflowId = await findRunning(client, id, 'approve');
-    const handle = client.workflow.getHandle(workflowId);
-    const message = await withinMs(WORKER_ANSWER_MS.update, () => handle.executeUpdate(approveUpdate, { args: [{ by }] }));
+    const onboardings = await connect();
+    const message = await onboardings.approve(id, { by });
+    const { workflowId } = onboardings.handle(id);
     output({ workflowId, approved: true, message }, `${workflowId}: ${message}.`);
   });
 
 program
   .command('reject')
-  .description('reject the onboarding: every user it created is undone')
+  .description('reject the onboarding: every user it created is undone (refused once past the point of rejection)')
   .argument('<id>')
   .requiredOption('--by <who>', 'who rejects (kept in the history)')
   .option('--reason <text>', 'why')
   .action(async (id: string, { by, reason }: { by: string; reason?: string }) => {
-    const client = await connect();
-    const workflowId = await findRunning(client, id, 'reject');
-    // The workflow ignores a late rejection (a signal has no answer), so check before sending.
-    const { status } = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
-    if (status !== 'creating' && status !== 'awaiting-approval') {
-      throw new CliError(EXIT.refused, `cannot reject ${workflowId}: it is ${status}, past the point of rejection`);
-    }
-    await reject(client, workflowId, by, reason);
-    output({ workflowId, rejected: true }, `Rejected ${workflowId}: a rollback follows (every user it created is undone).`);
+    const onboardings = await connect();
+    const message = await onboardings.reject(id, { by, ...(reason && { reason }) });
+    const { workflowId } = onboardings.handle(id);
+    output({ workflowId, rejected: true, message }, `Rejected ${workflowId}: a rollback follows (every user it created is undone).`);
   });
 
 program
@@ -191,9 +159,9 @@ program
   .description('cancel the onboarding (never terminates): every user it created is undone')
   .argument('<id>')
   .action(async (id: string) => {
-    const client = await connect();
-    const workflowId = await findRunning(client, id, 'cancel');
-    await cancel(client, workflowId);
+    const onboardings = await connect();
+    await onboardings.cancel(id);
+    const { workflowId } = onboardings.handle(id);
     output({ workflowId, cancelRequested: true }, `Cancellation of ${workflowId} requested: a rollback follows (every user it created is undone).`);
   });
 
@@ -203,19 +171,7 @@ program
   .addOption(new Option('--status <status>', 'only onboardings in this state').choices(STATUSES))
   .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(100))
   .action(async ({ status, limit }: { status?: string; limit: number }) => {
-    const client = await connect();
-    const query = `WorkflowType = 'onboardNewHire'${status ? ` AND OnboardingStatus = '${status}'` : ''}`;
-    const rows = [];
-    for await (const wf of client.workflow.list({ query })) {
-      rows.push({
-        workflowId: wf.workflowId,
-        status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
-        awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
-        workflowStatus: wf.status.name,
-        startTime: wf.startTime.toISOString(),
-      });
-      if (rows.length >= limit) break;
-    }
+    const rows = await (await connect()).list({ status, limit });
     const table = new Table({ head: ['workflow id', 'status', 'awaiting', 'workflow', 'started'], style: { head: [], border: [] } });
     table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', r.workflowStatus, r.startTime]));
     output(rows, rows.length > 0 ? table.toString() : 'No onboardings found.');
@@ -234,21 +190,17 @@ function grpcCode(err: unknown): number | undefined {
 
 /** Maps a failure to its exit code and one line naming what was wrong. */
 function explain(err: unknown): { code: number; message?: string } {
-  const { address, namespace } = globals();
   if (err instanceof CommanderError) {
     // Commander already printed the usage error, or the help asked for (exit code 0).
     return { code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
   }
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };
-  if (err instanceof WorkflowNotFoundError) return { code: EXIT.notFound, message: `no onboarding ${err.workflowId} in namespace ${namespace}` };
-  if (err instanceof NamespaceNotFoundError) return { code: EXIT.usage, message: `namespace ${err.namespace} does not exist on ${address}` };
-  if (err instanceof WorkflowUpdateFailedError) return { code: EXIT.refused, message: `refused: ${(err.cause as Error | undefined)?.message ?? err.message}` };
-  const code = grpcCode(err);
-  // Our deadlines (withinMs) surface as DEADLINE_EXCEEDED or, mid-call, CANCELLED.
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || code === 4 || code === 1) {
-    return { code: EXIT.unexpected, message: 'no worker answered in time: is the onboarding worker running (npm run worker)?' };
-  }
-  if (code === 14 /* UNAVAILABLE */) return { code: EXIT.unreachable, message: `cannot reach Temporal at ${address}` };
+  if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof OnboardingNotFoundError) return { code: EXIT.notFound, message: `no onboarding ${err.workflowId} in namespace ${temporalSettings().namespace}` };
+  if (err instanceof OnboardingRefusedError) return { code: EXIT.refused, message: `refused: ${err.reason}` };
+  if (err instanceof NoWorkerAnswerError) return { code: EXIT.unexpected, message: err.message };
+  if (err instanceof NamespaceNotFoundError) return { code: EXIT.usage, message: `namespace ${err.namespace} does not exist on ${temporalSettings().address}` };
+  if (grpcCode(err) === 14 /* UNAVAILABLE */) return { code: EXIT.unreachable, message: `cannot reach Temporal at ${temporalSettings().address}` };
   return { code: EXIT.unexpected, message: `unexpected error: ${causes(err).join(': ')}` };
 }
 

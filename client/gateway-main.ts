@@ -5,21 +5,24 @@
  * On SIGINT/SIGTERM it stops accepting, finishes the requests in flight, then disconnects.
  */
 import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../config/environment.js';
 import { createGateway } from './gateway.js';
-import { loadGatewayConfig } from './gateway/config.js';
+import { OnboardingClient } from './onboarding-client.js';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadGatewayConfig();
+    config = loadConfig(['temporal', 'gateway']);
   } catch (err) {
-    console.error((err as Error).message);
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
     process.exit(2);
   }
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { temporal, gateway } = config;
+  const connection = await Connection.connect({ address: temporal.address });
+  const onboardings = new OnboardingClient(new Client({ connection, namespace: temporal.namespace }));
   // JSON lines (pino): request id, method, url (which holds the workflow id), status, duration.
-  const app = createGateway({ client, secret: config.GATEWAY_HMAC_SECRET, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const app = createGateway({ onboardings, secret: gateway.hmacSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -38,8 +41,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
-  app.log.info({ temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'gateway ready');
+  await app.listen({ port: gateway.port, host: gateway.host });
+  app.log.info({ temporal: temporal.address, namespace: temporal.namespace }, 'gateway ready');
 }
 
 main().catch((err) => {

@@ -5,18 +5,21 @@
  *
  * Logs carry workflow ids, status codes and refusal reasons, never a hire's data or the secret.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
-import { approveUpdate } from '../workflows/definitions.js';
 import type { NewHireIssue } from '../workflows/new-hire.js';
-import type { OnboardingProgress } from '../workflows/progress.js';
 import { loadOpenApiDocument } from './gateway/openapi.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './gateway/signature.js';
-import { getProgress, InvalidNewHireError, reject, startOnboarding } from './onboarding-client.js';
+import {
+  InvalidNewHireError,
+  NoWorkerAnswerError,
+  OnboardingNotFoundError,
+  OnboardingRefusedError,
+  type OnboardingClient,
+} from './onboarding-client.js';
 
 export interface GatewayOptions {
-  client: Client;
+  onboardings: OnboardingClient;
   /** Shared with the HR system; signs every POST. */
   secret: string;
   /** How far a request's timestamp may be from `now`: the replay window. */
@@ -25,9 +28,6 @@ export interface GatewayOptions {
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
 }
-
-/** How long a query or update may wait for a worker before we answer 504 rather than hang. */
-const WORKER_ANSWER_MS = { query: 10_000, update: 30_000 };
 
 /** An expected refusal: its status code and what the caller is told. */
 class HttpError extends Error {
@@ -45,7 +45,7 @@ const RejectionSchema = z.object({ by: z.string().trim().min(1, 'by is required:
 
 type IdParams = { Params: { id: string }; Body: Buffer | undefined };
 
-export function createGateway({ client, secret, maxSkewSeconds = 300, now = Date.now, logger = false }: GatewayOptions): FastifyInstance {
+export function createGateway({ onboardings, secret, maxSkewSeconds = 300, now = Date.now, logger = false }: GatewayOptions): FastifyInstance {
   const app = Fastify({ logger });
   const openApi = loadOpenApiDocument();
 
@@ -71,80 +71,47 @@ export function createGateway({ client, secret, maxSkewSeconds = 300, now = Date
     }
   }
 
-  const withinMs = <T>(ms: number, fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + ms, fn);
-
-  /** 404 for an unknown id, before anything is sent to the workflow. */
-  async function describe(workflowId: string) {
-    try {
-      return await client.workflow.getHandle(workflowId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, `no onboarding ${workflowId}`);
-      throw err;
-    }
-  }
-
-  async function openOnboarding(workflowId: string, refusal: string) {
-    const description = await describe(workflowId);
-    if (description.status.name !== 'RUNNING') throw new HttpError(409, `${refusal}: the onboarding is ${description.status.name}`);
-    return description;
-  }
-
   app.post<{ Body: Buffer | undefined }>('/onboardings', { preHandler: requireSignature }, async (request, reply) => {
-    try {
-      const { workflowId, started } = await startOnboarding(client, parseJson(request.body));
-      request.log.info({ workflowId, started }, started ? 'onboarding started' : 'onboarding already exists: nothing started');
-      if (started) reply.code(201).header('location', `/onboardings/${encodeURIComponent(workflowId)}`);
-      return { workflowId, started };
-    } catch (err) {
-      if (err instanceof InvalidNewHireError) throw new HttpError(400, 'invalid new hire', err.issues);
-      throw err;
-    }
+    const { workflowId, started } = await onboardings.start(parseJson(request.body));
+    request.log.info({ workflowId, started }, started ? 'onboarding started' : 'onboarding already exists: nothing started');
+    if (started) reply.code(201).header('location', `/onboardings/${encodeURIComponent(workflowId)}`);
+    return { workflowId, started };
   });
 
   app.get<IdParams>('/onboardings/:id', async (request) => {
-    const workflowId = request.params.id;
-    const description = await describe(workflowId);
-    const progress: OnboardingProgress = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
-    return { workflowId, workflowStatus: description.status.name, progress };
+    const { workflowId, workflowStatus, progress } = await onboardings.view(request.params.id);
+    return { workflowId, workflowStatus, progress };
   });
 
+  // Decisions go as updates: the workflow's validator refuses (409, with its reason) before
+  // anything is written, so there is no read-then-signal race.
   app.post<IdParams>('/onboardings/:id/approve', { preHandler: requireSignature }, async (request) => {
     const workflowId = request.params.id;
     const { by } = parseBody(ApprovalSchema, request.body);
-    await openOnboarding(workflowId, 'nothing awaits approval');
-    try {
-      // The update (not the signal): its validator refuses synchronously when nothing awaits approval.
-      const message = await withinMs(WORKER_ANSWER_MS.update, () =>
-        client.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [{ by }] }),
-      );
-      request.log.info({ workflowId }, 'onboarding approved');
-      return { workflowId, approved: true, message };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, (err.cause as Error | undefined)?.message ?? err.message);
-      throw err;
-    }
+    const message = await onboardings.approve(workflowId, { by });
+    request.log.info({ workflowId }, 'onboarding approved');
+    return { workflowId, approved: true, message };
   });
 
   app.post<IdParams>('/onboardings/:id/reject', { preHandler: requireSignature }, async (request, reply) => {
     const workflowId = request.params.id;
     const { by, reason } = parseBody(RejectionSchema, request.body);
-    await openOnboarding(workflowId, 'cannot reject');
-    // A signal has no answer, so ask first: past this point the workflow would silently ignore it.
-    const { status } = await withinMs(WORKER_ANSWER_MS.query, () => getProgress(client, workflowId));
-    if (status !== 'creating' && status !== 'awaiting-approval') throw new HttpError(409, `cannot reject: the onboarding is ${status}`);
-    await reject(client, workflowId, by, reason);
+    const message = await onboardings.reject(workflowId, { by, ...(reason && { reason }) });
     request.log.info({ workflowId }, 'onboarding rejected: rollback follows');
-    return reply.code(202).send({ workflowId, rejected: true });
+    return reply.code(202).send({ workflowId, rejected: true, message });
   });
 
   app.get('/openapi.json', async () => openApi);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    if (err instanceof InvalidNewHireError) err = new HttpError(400, 'invalid new hire', err.issues);
+    if (err instanceof OnboardingNotFoundError) err = new HttpError(404, err.message);
+    if (err instanceof OnboardingRefusedError) err = new HttpError(409, err.reason);
     if (err instanceof HttpError) {
       request.log.info({ statusCode: err.statusCode, fields: err.issues?.map((i) => i.field) }, err.message);
       return reply.code(err.statusCode).send({ error: err.message, ...(err.issues && { issues: err.issues }) });
     }
-    if (isNoWorkerAnswer(err)) {
+    if (err instanceof NoWorkerAnswerError) {
       request.log.error('no worker answered in time');
       return reply.code(504).send({ error: 'no onboarding worker answered in time; retry later' });
     }
@@ -173,11 +140,6 @@ function parseBody<T>(schema: z.ZodType<T>, body: Buffer | undefined): T {
     'invalid body',
     parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
   );
-}
-
-function isNoWorkerAnswer(err: Error): boolean {
-  const code = (err.cause as { code?: number } | undefined)?.code;
-  return err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || code === 4; /* gRPC DEADLINE_EXCEEDED */
 }
 
 /** The error's name and message, not the request: a Temporal error never carries the hire's data. */

@@ -1,14 +1,32 @@
 /**
- * The small library an HR app's backend (and our CLI and gateway) calls to start and steer
- * onboardings. Validates before it starts anything, and is safe to call twice for one hire.
+ * The library an HR app's backend calls to start and steer onboardings, and the only path our
+ * CLI, gateway and `npm start` take to Temporal. Validates before it starts anything, is safe to
+ * call twice for one hire, and turns Temporal's errors into four an operator can act on.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { approveSignal, onboardingWorkflowId, progressQuery, rejectSignal, WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
+import {
+  isGrpcServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowExecutionStatusName,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  approveUpdate,
+  onboardingWorkflowId,
+  progressQuery,
+  rejectUpdate,
+  WORKFLOW_TASK_QUEUE,
+  type ApprovalInput,
+  type RejectionInput,
+} from '../workflows/definitions.js';
 import { parseNewHire, type NewHireIssue } from '../workflows/new-hire.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
 import type { OnboardingOptions } from '../workflows/options.js';
 import type { OnboardingProgress } from '../workflows/progress.js';
-import { ONBOARDING_STATUS } from '../workflows/search-attributes.js';
+import { ONBOARDING_AWAITING, ONBOARDING_STATUS } from '../workflows/search-attributes.js';
 
 export class InvalidNewHireError extends Error {
   constructor(readonly issues: NewHireIssue[]) {
@@ -17,54 +35,216 @@ export class InvalidNewHireError extends Error {
   }
 }
 
+export class OnboardingNotFoundError extends Error {
+  constructor(readonly workflowId: string) {
+    super(`no onboarding ${workflowId}`);
+    this.name = 'OnboardingNotFoundError';
+  }
+}
+
+/** The onboarding refused what was asked (nothing awaits approval, it already ended, ...). */
+export class OnboardingRefusedError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'OnboardingRefusedError';
+  }
+}
+
+/** No worker answered a query or update in time: is the onboarding worker running? */
+export class NoWorkerAnswerError extends Error {
+  constructor(readonly workflowId: string) {
+    super(`no onboarding worker answered for ${workflowId} in time: is the worker running (npm run worker)?`);
+    this.name = 'NoWorkerAnswerError';
+  }
+}
+
+export type OnboardingHandle = WorkflowHandle<typeof onboardNewHire>;
+
 export interface StartedOnboarding {
   workflowId: string;
   /** false when this hire's onboarding already existed: nothing new was started. */
   started: boolean;
-  handle: WorkflowHandle<typeof onboardNewHire>;
+  handle: OnboardingHandle;
 }
 
-/**
- * Starts the hire's onboarding, or returns the one that already exists: the workflow id is derived
- * from the HR employee id, a running onboarding is reused and a completed one is never repeated.
- * Only an onboarding that failed or was cancelled (rolled back) may be started again.
- */
-export async function startOnboarding(client: Client, newHire: unknown, options?: OnboardingOptions): Promise<StartedOnboarding> {
-  const parsed = parseNewHire(newHire);
-  if (!parsed.ok) throw new InvalidNewHireError(parsed.issues);
-  const workflowId = onboardingWorkflowId(parsed.value.employeeId);
-  try {
-    const handle = await client.workflow.start<typeof onboardNewHire>('onboardNewHire', {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId,
-      args: options ? [newHire, options] : [newHire],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: [{ key: ONBOARDING_STATUS, value: 'creating' }],
-      staticSummary: `Onboarding of employee ${parsed.value.employeeId} (starts ${parsed.value.startDate})`,
-    });
-    return { workflowId, started: true, handle };
-  } catch (err) {
-    // Running, or completed: either way this hire is (being) onboarded; hand back that one.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { workflowId, started: false, handle: client.workflow.getHandle<typeof onboardNewHire>(workflowId) };
+export interface OnboardingView {
+  workflowId: string;
+  workflowStatus: WorkflowExecutionStatusName;
+  progress: OnboardingProgress;
+}
+
+export interface OnboardingListing {
+  workflowId: string;
+  status: string | null;
+  awaiting: string | null;
+  workflowStatus: WorkflowExecutionStatusName;
+  startTime: string;
+}
+
+export interface OnboardingClientOptions {
+  /** How long a query may wait for a worker (default 10 s). */
+  queryTimeoutMs?: number;
+  /** How long an update may wait for a worker (default 30 s). */
+  updateTimeoutMs?: number;
+}
+
+/** A workflow id (`onboarding-E1042`) or an HR employee id (`E1042`). */
+export function workflowIdOf(id: string): string {
+  return id.startsWith('onboarding-') ? id : onboardingWorkflowId(id);
+}
+
+export class OnboardingClient {
+  private readonly queryTimeoutMs: number;
+  private readonly updateTimeoutMs: number;
+
+  constructor(
+    readonly client: Client,
+    options: OnboardingClientOptions = {},
+  ) {
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
+    this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
+  }
+
+  /**
+   * Starts the hire's onboarding, or returns the one that already exists: the workflow id is
+   * derived from the HR employee id, a running onboarding is reused and a completed one is never
+   * repeated. Only an onboarding that failed or was cancelled (rolled back) may be started again.
+   */
+  async start(newHire: unknown, options?: OnboardingOptions): Promise<StartedOnboarding> {
+    const parsed = parseNewHire(newHire);
+    if (!parsed.ok) throw new InvalidNewHireError(parsed.issues);
+    const workflowId = onboardingWorkflowId(parsed.value.employeeId);
+    try {
+      const handle = await this.client.workflow.start<typeof onboardNewHire>('onboardNewHire', {
+        taskQueue: WORKFLOW_TASK_QUEUE,
+        workflowId,
+        args: options ? [newHire, options] : [newHire],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: [{ key: ONBOARDING_STATUS, value: 'creating' }],
+        staticSummary: `Onboarding of employee ${parsed.value.employeeId} (starts ${parsed.value.startDate})`,
+      });
+      return { workflowId, started: true, handle };
+    } catch (err) {
+      // Running, or completed: either way this hire is (being) onboarded; hand back that one.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false, handle: this.handle(workflowId) };
+      throw err;
     }
-    throw err;
+  }
+
+  handle(id: string): OnboardingHandle {
+    return this.client.workflow.getHandle<typeof onboardNewHire>(workflowIdOf(id));
+  }
+
+  /** The workflow's status and its progress as the onboarding reports it. */
+  async view(id: string): Promise<OnboardingView> {
+    const workflowId = workflowIdOf(id);
+    const handle = this.handle(workflowId);
+    const { status } = await this.known(workflowId, () => handle.describe());
+    const progress = await this.known(workflowId, () => this.withinMs(this.queryTimeoutMs, workflowId, () => handle.query(progressQuery)));
+    return { workflowId, workflowStatus: status.name, progress };
+  }
+
+  /** Yields the view each time it changes, until the onboarding ends. */
+  async *watch(id: string, intervalMs = 1000): AsyncGenerator<OnboardingView> {
+    let last = '';
+    for (;;) {
+      const view = await this.view(id);
+      const serialized = JSON.stringify(view);
+      if (serialized !== last) {
+        last = serialized;
+        yield view;
+      }
+      if (view.workflowStatus !== 'RUNNING') return;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  /** Approves the held Partoo invitation; refused (OnboardingRefusedError) when nothing awaits approval. */
+  approve(id: string, decision: ApprovalInput): Promise<string> {
+    return this.decide(id, 'approve', (handle) => handle.executeUpdate(approveUpdate, { args: [decision] }));
+  }
+
+  /** Rejects the onboarding (every user it created is undone); refused when past the point of rejection. */
+  reject(id: string, decision: RejectionInput): Promise<string> {
+    return this.decide(id, 'reject', (handle) => handle.executeUpdate(rejectUpdate, { args: [decision] }));
+  }
+
+  /** Cancelling (never terminating) lets the onboarding undo what it created. */
+  async cancel(id: string): Promise<void> {
+    const workflowId = workflowIdOf(id);
+    const handle = this.handle(workflowId);
+    const { status } = await this.known(workflowId, () => handle.describe());
+    if (status.name !== 'RUNNING') throw new OnboardingRefusedError(workflowId, `cannot cancel ${workflowId}: it already ended (${status.name})`);
+    await this.known(workflowId, () => handle.cancel());
+  }
+
+  /** Onboardings, newest first, optionally only those in one `OnboardingStatus`. */
+  async list({ status, limit = 100 }: { status?: string; limit?: number } = {}): Promise<OnboardingListing[]> {
+    const query = `WorkflowType = 'onboardNewHire'${status ? ` AND OnboardingStatus = '${status}'` : ''}`;
+    const rows: OnboardingListing[] = [];
+    for await (const wf of this.client.workflow.list({ query })) {
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
+        awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
+        workflowStatus: wf.status.name,
+        startTime: wf.startTime.toISOString(),
+      });
+      if (rows.length >= limit) break;
+    }
+    return rows;
+  }
+
+  /**
+   * Sends a decision as an update: the workflow's validator refuses it with the reason before
+   * anything is written to history, so there is no read-then-signal race.
+   */
+  private async decide(id: string, action: 'approve' | 'reject', send: (handle: OnboardingHandle) => Promise<string>): Promise<string> {
+    const workflowId = workflowIdOf(id);
+    try {
+      return await this.withinMs(this.updateTimeoutMs, workflowId, () => send(this.handle(workflowId)));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new OnboardingRefusedError(workflowId, (err.cause as Error | undefined)?.message ?? err.message);
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        // The server answers "not found" for an update to a closed workflow too: tell them apart.
+        const { status } = await this.known(workflowId, () => this.handle(workflowId).describe());
+        throw new OnboardingRefusedError(workflowId, `cannot ${action} ${workflowId}: it already ended (${status.name})`);
+      }
+      throw err;
+    }
+  }
+
+  /** Runs `fn`, turning "no such workflow" into OnboardingNotFoundError. */
+  private async known<T>(workflowId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OnboardingNotFoundError(workflowId);
+      throw err;
+    }
+  }
+
+  /** A query or update waits for a worker; past the deadline it is NoWorkerAnswerError. */
+  private async withinMs<T>(ms: number, workflowId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + ms, fn);
+    } catch (err) {
+      if (isDeadline(err)) throw new NoWorkerAnswerError(workflowId);
+      throw err;
+    }
   }
 }
 
-export function getProgress(client: Client, workflowId: string): Promise<OnboardingProgress> {
-  return client.workflow.getHandle(workflowId).query(progressQuery);
-}
-
-export function approve(client: Client, workflowId: string, by: string): Promise<void> {
-  return client.workflow.getHandle(workflowId).signal(approveSignal, { by });
-}
-
-export function reject(client: Client, workflowId: string, by: string, reason?: string): Promise<void> {
-  return client.workflow.getHandle(workflowId).signal(rejectSignal, { by, reason });
-}
-
-/** Cancelling (never terminating) lets the onboarding undo what it created. */
-export async function cancel(client: Client, workflowId: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).cancel();
+/** Our deadlines surface as DEADLINE_EXCEEDED or, mid-call, CANCELLED. */
+function isDeadline(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e) && (e.code === 4 || e.code === 1)) return true;
+  }
+  return false;
 }

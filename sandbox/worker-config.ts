@@ -1,16 +1,10 @@
-/** Vendor config pointing at the local sandboxes, with their demo credentials (tests and the demo). */
-import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
-import type { VendorName } from '../workflows/vendors.js';
-import type { VendorsConfig } from './config.js';
+/** The worker's vendor config pointing at these sandboxes, with their demo credentials (tests, demo, bench). */
+import type { VendorsConfig } from '../config/environment.js';
+import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { SANDBOX_CREDENTIALS } from './credentials.js';
 
 export function sandboxVendorsConfig(urls: Record<VendorName, string>, timeoutMs = 5_000): VendorsConfig {
-  const at = (vendor: VendorName) => ({ baseUrl: urls[vendor].replace(/\/+$/, ''), timeoutMs });
-  const c = SANDBOX_CREDENTIALS;
-  return {
-    netbird: { ...at('netbird'), token: c.netbird.token },
-    siit: { ...at('siit'), token: c.siit.token },
-    meetbit: { ...at('meetbit'), ...c.meetbit },
-    meetergo: { ...at('meetergo'), ...c.meetergo },
-    partoo: { ...at('partoo'), apiKey: c.partoo.apiKey },
-  };
+  return Object.fromEntries(
+    VENDORS.map((vendor) => [vendor, { baseUrl: urls[vendor].replace(/\/+$/, ''), timeoutMs, ...SANDBOX_CREDENTIALS[vendor] }]),
+  ) as VendorsConfig;
 }

@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** SQLite file to persist to; in-memory when omitted. */
   dbFilename?: string;
   namespace?: string;
+  /** More namespaces to create at start (e.g. one per test suite that must not see the others' workflows). */
+  extraNamespaces?: string[];
   /** Register the onboarding search attributes at start (default true). */
   searchAttributes?: boolean;
   /** Path of the CLI; found (or installed) with findTemporalCli when omitted. */
@@ -117,6 +119,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
   }
+  for (const extra of options.extraNamespaces ?? []) args.push('--namespace', extra);
   if (options.searchAttributes !== false) args.push(...searchAttributeFlags());
 
   mkdirSync(STATE_DIR, { recursive: true });

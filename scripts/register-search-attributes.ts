@@ -6,7 +6,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { loadWorkerConfig } from '../workers/config.js';
+import { loadConfig } from '../config/environment.js';
 
 const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
 
@@ -28,7 +28,7 @@ export async function registerSearchAttributes(address: string, namespace: strin
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { address, namespace } = loadWorkerConfig();
+  const { address, namespace } = loadConfig(['temporal']).temporal;
   registerSearchAttributes(address, namespace).then(
     (added) => console.log(added.length ? `Registered ${added.join(', ')} on ${address}/${namespace}` : 'All onboarding search attributes already registered'),
     (err) => {

@@ -3,21 +3,21 @@
  * under .temporal/), the vendor sandboxes, the worker, then onboards the sample hire from
  * examples/ and shows its live progress and how to approve it. Ctrl-C stops everything.
  */
+import { createVendorActivities } from '../activities/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import logUpdate from 'log-update';
-import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
-import { startOnboarding } from '../client/onboarding-client.js';
+import { OnboardingClient } from '../client/onboarding-client.js';
+import { loadConfig } from '../config/environment.js';
 import { renderProgress } from '../client/progress-view.js';
 import { optionsFromEnv } from '../sandbox/config.js';
 import { startSandboxes } from '../sandbox/index.js';
-import { loadWorkerConfig } from '../workers/config.js';
+import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { workerLogger } from '../workers/logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
-import { progressQuery } from '../workflows/definitions.js';
 import { startDevServer, STATE_DIR } from './dev-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const workers = await createOnboardingWorkers({
     connection: workerConnection,
-    vendors: sandboxVendorsConfig(sandboxes.urls),
-    ratePerSecond: loadWorkerConfig(process.env).ratePerSecond,
+    activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
+    ratePerSecond: loadConfig(['worker']).worker.ratePerSecond,
   });
   const running = runOnboardingWorkers(workers);
   cleanups.push(async () => {
@@ -66,11 +66,11 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());
-  const client = new Client({ connection });
+  const onboardings = new OnboardingClient(new Client({ connection }));
   const sample = JSON.parse(readFileSync(path.join(root, 'examples/new-hire.json'), 'utf8'));
   // A fresh employee id each run: the server keeps history, and one hire is onboarded only once.
   sample.employeeId = `${sample.employeeId}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-  const { workflowId } = await startOnboarding(client, sample);
+  const { workflowId } = await onboardings.start(sample);
 
   const link = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${workflowId}`;
   say();
@@ -84,24 +84,15 @@ async function main(): Promise<void> {
   say('Reject (rolls back every user) the same way with the signal name "reject". Ctrl-C stops the demo.');
   say();
 
-  const handle = client.workflow.getHandle(workflowId);
-  let last = '';
-  for (;;) {
-    const description = await handle.describe();
-    const progress = await handle.query(progressQuery);
-    const view = renderProgress(workflowId, progress);
-    if (view !== last) {
-      if (process.stdout.isTTY) logUpdate(view);
-      else say(view);
-      last = view;
-    }
-    if (description.status.name !== 'RUNNING') {
-      logUpdate.done();
-      say(`\nThe onboarding ended: ${description.status.name}. The Web UI stays up until Ctrl-C.`);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+  let ended = '';
+  for await (const view of onboardings.watch(workflowId)) {
+    const text = renderProgress(workflowId, view.progress);
+    if (process.stdout.isTTY) logUpdate(text);
+    else say(text);
+    ended = view.workflowStatus;
   }
+  logUpdate.done();
+  say(`\nThe onboarding ended: ${ended}. The Web UI stays up until Ctrl-C.`);
 }
 
 main().catch((err) => {

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { startOnboarding } from '../client/onboarding-client.js';
 import { findTemporalCli } from '../scripts/temporal-cli.js';
 import { onboardingWorkflowId, progressQuery } from '../workflows/definitions.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
@@ -53,7 +52,7 @@ function onboard(args: string[], stdin = ''): Promise<Run> {
 type Handle = WorkflowHandle<typeof onboardNewHire>;
 
 async function awaitingApproval(hire = uniqueHire('cli')): Promise<{ hire: typeof hire; handle: Handle }> {
-  const { handle } = await startOnboarding(h.client, hire);
+  const { handle } = await h.onboardings.start(hire);
   await waitForStatus(handle, 'awaiting-approval');
   return { hire, handle };
 }
@@ -138,7 +137,7 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     expect(invitesSent(hire.email)).toBe(1);
     const late = await onboard(['approve', workflowId, '--by', 'ops']);
     expect(late).toMatchObject({ code: 3, stdout: '' });
-    expect(late.stderr.trim()).toBe(`error: cannot approve ${workflowId}: it already ended (COMPLETED)`);
+    expect(late.stderr.trim()).toBe(`error: refused: cannot approve ${workflowId}: it already ended (COMPLETED)`);
   }));
 
 test('reject: the onboarding rolls back; a second reject is refused', () =>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadVendorConfig } from '../../activities/config.js';
+import { ConfigError, loadConfig } from '../config/environment.js';
+
+const loadVendorConfig = (env: NodeJS.ProcessEnv) => loadConfig(['vendors'], env).vendors;
 
 const validEnv = {
   NETBIRD_BASE_URL: 'https://api.netbird.io/api',
@@ -47,5 +49,37 @@ describe('loadVendorConfig', () => {
     expect(message).toMatch(/VENDOR_HTTP_TIMEOUT_MS: must be/);
     expect(message).not.toContain('ftp://siit');
     for (const secret of ['nbp_secret_token_value', 'siit-secret-token', 'mb-secret-value', 'secret-value']) expect(message).not.toContain(secret);
+  });
+});
+
+describe('loadConfig', () => {
+  it('defaults the Temporal settings and each vendor rate to its documented limit', () => {
+    const { temporal, worker } = loadConfig(['temporal', 'worker'], {});
+    expect(temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default' });
+    expect(worker.ratePerSecond).toEqual({ netbird: 2, siit: 1, meetbit: 5, meetergo: 100 / 60, partoo: 5 });
+  });
+
+  it('reads only the sections asked for: a CLI needs no vendor credentials', () => {
+    expect(() => loadConfig(['temporal'], { TEMPORAL_ADDRESS: 'temporal:7233' })).not.toThrow();
+    expect(() => loadConfig(['temporal', 'vendors'], { TEMPORAL_ADDRESS: 'temporal:7233' })).toThrow(ConfigError);
+  });
+
+  it('reports every bad variable of every section at once, by name', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(['temporal', 'gateway', 'worker'], { TEMPORAL_ADDRESS: 'no-port', GATEWAY_HMAC_SECRET: 'short-secret', SIIT_MAX_ACTIVITIES_PER_SECOND: '-1' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual(['GATEWAY_HMAC_SECRET', 'SIIT_MAX_ACTIVITIES_PER_SECOND', 'TEMPORAL_ADDRESS']);
+    expect(error!.message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(error!.message).toMatch(/GATEWAY_HMAC_SECRET: must be at least 32 characters/);
+    expect(error!.message).not.toContain('short-secret');
+  });
+
+  it('the gateway secret is required and never defaulted', () => {
+    expect(() => loadConfig(['gateway'], {})).toThrow(/GATEWAY_HMAC_SECRET: is required/);
+    expect(loadConfig(['gateway'], { GATEWAY_HMAC_SECRET: 'x'.repeat(32), GATEWAY_PORT: '9090' }).gateway).toEqual({ port: 9090, host: '127.0.0.1', hmacSecret: 'x'.repeat(32) });
   });
 });

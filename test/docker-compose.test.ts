@@ -8,11 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { parse } from 'yaml';
-import { loadVendorConfig } from '../activities/config.js';
+import { loadConfig } from '../config/environment.js';
 import { DEFAULT_PORTS, optionsFromEnv } from '../sandbox/config.js';
 import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
 import { startSandboxes } from '../sandbox/index.js';
-import { loadWorkerConfig } from '../workers/config.js';
 import { VENDORS } from '../workflows/vendors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,8 +83,8 @@ test('the sandbox service listens on every interface and still answers on loopba
 
 test("the worker's environment passes the worker's own validation and reaches the sandbox with its credentials", () => {
   const env = serviceEnv('worker');
-  expect(loadWorkerConfig(env)).toMatchObject({ address: 'temporal:7233' });
-  const vendors = loadVendorConfig(env);
+  const { temporal, vendors } = loadConfig(['temporal', 'vendors', 'worker'], env);
+  expect(temporal).toMatchObject({ address: 'temporal:7233' });
   for (const vendor of VENDORS) {
     const url = new URL(vendors[vendor].baseUrl);
     expect({ vendor, host: url.hostname, port: Number(url.port) }).toEqual({ vendor, host: 'sandbox', port: DEFAULT_PORTS[vendor] });
@@ -98,7 +97,7 @@ test("the worker's environment passes the worker's own validation and reaches th
 });
 
 test('examples/sandbox.env matches the sandboxes that `npm run sandbox` starts', () => {
-  const vendors = loadVendorConfig(envFile('examples/sandbox.env'));
+  const { vendors } = loadConfig(['vendors'], envFile('examples/sandbox.env'));
   for (const vendor of VENDORS) expect(new URL(vendors[vendor].baseUrl).port).toBe(String(DEFAULT_PORTS[vendor]));
 });
 

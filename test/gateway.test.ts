@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { createGateway } from '../client/gateway.js';
+import { OnboardingClient } from '../client/onboarding-client.js';
 import { onboardingWorkflowId } from '../workflows/definitions.js';
 import type { OnboardingProgress } from '../workflows/progress.js';
 import { VENDORS } from '../workflows/vendors.js';
@@ -25,7 +26,7 @@ let base: string;
 
 beforeAll(async () => {
   h = await startSagaHarness();
-  app = createGateway({ client: h.client, secret: SECRET });
+  app = createGateway({ onboardings: new OnboardingClient(h.client), secret: SECRET });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -105,7 +106,7 @@ test('a signed hire starts one onboarding; its re-delivery starts none; approval
     // Nothing awaits approval any more.
     const again = await post(`/onboardings/${workflowId}/approve`, JSON.stringify({ by: 'it-lead@example.com' }));
     expect(again.status).toBe(409);
-    expect(again.body.error).toMatch(/nothing awaits approval/);
+    expect(again.body.error).toMatch(/cannot approve .*: it already ended \(COMPLETED\)/);
   });
   expect(await workflowsWithId(workflowId)).toBe(1);
 });
@@ -132,6 +133,8 @@ test('reject via the gateway rolls the onboarding back', () =>
     expect(rejected).toMatchObject({ status: 202, body: { workflowId: body.workflowId, rejected: true } });
     await expect(h.client.workflow.getHandle(body.workflowId).result()).rejects.toThrow();
     for (const vendor of VENDORS) expect(liveUsers(h.sandboxes, vendor, hire.email)).toEqual([]);
+    const again = await post(`/onboardings/${body.workflowId}/reject`, JSON.stringify({ by: 'hr@example.com' }));
+    expect(again).toMatchObject({ status: 409, body: { error: expect.stringMatching(/cannot reject .*: it already ended/) } });
   }));
 
 describe('refused signatures get 401 and start nothing', () => {
@@ -162,7 +165,7 @@ describe('refused signatures get 401 and start nothing', () => {
   });
 
   test('the skew is measured against the injected clock', async () => {
-    const skewed = createGateway({ client: h.client, secret: SECRET, maxSkewSeconds: 60, now: () => Date.now() + 61_000 });
+    const skewed = createGateway({ onboardings: new OnboardingClient(h.client), secret: SECRET, maxSkewSeconds: 60, now: () => Date.now() + 61_000 });
     const url = await skewed.listen({ port: 0, host: '127.0.0.1' });
     try {
       const hire = uniqueHire('gw-401');

@@ -12,12 +12,15 @@ import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup() {
   const { startDevServer } = await tsImport('../scripts/dev-server.ts', import.meta.url);
-  const server = await startDevServer({ log: (m) => console.log(`\n${m}`) });
+  // A namespace of its own for the workflow-logic suite: its in-test workers must never pick up
+  // the other suites' onboardings, nor theirs its.
+  const server = await startDevServer({ extraNamespaces: ['workflow-logic'], log: (m) => console.log(`\n${m}`) });
   // Read by global-teardown.js, which runs in this same process.
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
   globalThis.__TEST_RUN_DIR__ = mkdtempSync(path.join(os.tmpdir(), 'onboarding-tests-'));
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
+  process.env.WORKFLOW_LOGIC_NAMESPACE = 'workflow-logic';
   process.env.TEMPORAL_DEV_SERVER_PID = String(server.pid);
   process.env.WORKFLOW_BUNDLE_FILE = path.join(globalThis.__TEST_RUN_DIR__, 'workflow-bundle.json');
 }

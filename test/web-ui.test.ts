@@ -5,14 +5,15 @@
  * Running, its search attributes, its summary and its current details (the vendor table and what it
  * waits for). Approved, it completes and the page says so. Also writes docs/web-ui.png for the README.
  */
+import { createVendorActivities } from '../activities/index.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
-import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
-import { startOnboarding } from '../client/onboarding-client.js';
+import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
+import { OnboardingClient } from '../client/onboarding-client.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { startDevServer, type DevServer } from '../scripts/dev-server.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const workers = await createOnboardingWorkers({
     connection: workerConnection,
     namespace: server.namespace,
-    vendors: sandboxVendorsConfig(sandboxes.urls),
+    activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
     ratePerSecond: UNTHROTTLED,
     workflowBundle: await workflowBundle(),
   });
@@ -119,7 +120,7 @@ async function waitInList(page: Page, url: string, text: string, timeoutMs = 45_
 
 test('the Web UI finds an onboarding held for approval, shows its state and details, then shows it completed', async () => {
   const hire = uniqueHire('ui');
-  const { handle, workflowId } = await startOnboarding(client, hire);
+  const { handle, workflowId } = await new OnboardingClient(client).start(hire);
   await waitForAwaitingApproval(handle);
 
   const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 } });

@@ -2,8 +2,8 @@
  * A worker host dies (SIGKILL) while vendor calls are in flight; a new worker process takes over
  * and the onboarding completes with nothing duplicated. Also: SIGTERM stops a worker cleanly.
  */
-import { sandboxVendorsConfig } from '../activities/sandbox-config.js';
-import { startOnboarding } from '../client/onboarding-client.js';
+import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
+import { OnboardingClient } from '../client/onboarding-client.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { approveSignal } from '../workflows/definitions.js';
 import { VENDORS } from '../workflows/vendors.js';
@@ -32,7 +32,7 @@ test('a worker killed mid-saga is replaced and the onboarding completes with one
     running.push(first);
 
     const hire = uniqueHire('crash');
-    const { handle } = await startOnboarding(client, hire, { attemptTimeout: '5 seconds' });
+    const { handle } = await new OnboardingClient(client).start(hire, { attemptTimeout: '5 seconds' });
     await handle.signal(approveSignal, { by: 'it-lead@example.com' });
     const deadline = Date.now() + 30_000;
     while (!VENDORS.every((v) => sandboxes.vendors[v].requests().some((r) => r.method === 'POST'))) {

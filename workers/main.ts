@@ -2,27 +2,33 @@
  * `npm run worker`: hosts the onboarding workflow and the five vendor activity queues.
  * Stops gracefully on SIGINT/SIGTERM (the SDK's Runtime drains running tasks first).
  */
+import { createVendorActivities } from '../activities/index.js';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadVendorConfig } from '../activities/config.js';
-import { VENDORS } from '../workflows/vendors.js';
-import { loadWorkerConfig } from './config.js';
+import { ConfigError, loadConfig } from '../config/environment.js';
+import { VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
 
 async function main(): Promise<void> {
-  let config, vendors;
+  let config;
   try {
-    config = loadWorkerConfig();
-    vendors = loadVendorConfig();
+    config = loadConfig(['temporal', 'vendors', 'worker']);
   } catch (err) {
-    console.error((err as Error).message);
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
     process.exit(2);
   }
+  const { temporal, vendors, worker } = config;
   Runtime.install({ logger: workerLogger() });
-  const connection = await NativeConnection.connect({ address: config.address });
+  const connection = await NativeConnection.connect({ address: temporal.address });
   try {
-    const workers = await createOnboardingWorkers({ connection, namespace: config.namespace, vendors, ratePerSecond: config.ratePerSecond });
-    console.log(`Worker polling ${config.address} (namespace ${config.namespace}): onboarding + ${VENDORS.map((v) => `vendor-${v}`).join(', ')}`);
+    const workers = await createOnboardingWorkers({
+      connection,
+      namespace: temporal.namespace,
+      activities: createVendorActivities(vendors),
+      ratePerSecond: worker.ratePerSecond,
+    });
+    console.log(`Worker polling ${temporal.address} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
     console.log('Stop with Ctrl-C (running tasks finish first).');
     await runOnboardingWorkers(workers);
   } finally {

@@ -4,15 +4,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createVendorActivities } from '../activities/index.js';
-import type { VendorsConfig } from '../activities/config.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
+import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
 
 export interface OnboardingWorkersOptions {
   connection: NativeConnection;
   namespace?: string;
-  vendors: VendorsConfig;
+  /** Each vendor's implementation of the contract: `createVendorActivities(config)`, or a test's. */
+  activities: VendorActivities;
   ratePerSecond: Record<VendorName, number>;
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundleOption;
@@ -23,7 +23,7 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
-  const activities = createVendorActivities(options.vendors);
+  const { activities } = options;
   return Promise.all([
     Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode }),
     ...VENDORS.map((vendor) =>

@@ -20,8 +20,12 @@ export interface RejectionInput {
 /** Signals can be sent from the Web UI ("Send signal") and are durable with no worker running. */
 export const approveSignal = defineSignal<[ApprovalInput]>('approve');
 export const rejectSignal = defineSignal<[RejectionInput]>('reject');
-/** The update form of approve: its validator refuses before anything is written to history. */
+/**
+ * The update forms: their validators refuse (with the reason) before anything is written to
+ * history, so the caller learns at once whether the decision was taken. Same names as the signals.
+ */
 export const approveUpdate = defineUpdate<string, [ApprovalInput]>('approve');
+export const rejectUpdate = defineUpdate<string, [RejectionInput]>('reject');
 export const progressQuery = defineQuery<OnboardingProgress>('progress');
 
 export const WORKFLOW_TASK_QUEUE = 'onboarding';

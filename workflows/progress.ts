@@ -2,7 +2,7 @@
  * The progress model of one onboarding: what the `progress` query returns, what the search
  * attributes and the Web UI's current details are derived from. Pure functions only.
  */
-import type { VendorUser } from './vendor-user.js';
+import type { VendorUser } from './vendor-contract.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from './vendors.js';
 
 export type VendorState =
@@ -44,12 +44,18 @@ export interface ManualCleanup {
 
 export type InviteState = 'not-applicable' | 'held' | 'sending' | 'sent' | 'cancelled';
 
+export interface InviteProgress {
+  state: InviteState;
+  approvedBy?: string;
+  releasedBy?: 'approval' | 'release-time';
+}
+
 export interface OnboardingProgress {
   status: OnboardingStatus;
   awaiting: Awaiting;
   /** When the held invitation is released without approval (ISO 8601), if the input set one. */
   inviteReleaseAt?: string;
-  invite: { state: InviteState; approvedBy?: string; releasedBy?: 'approval' | 'release-time' };
+  invite: InviteProgress;
   rejectedBy?: string;
   vendors: Record<VendorName, VendorProgress>;
   manualCleanup: ManualCleanup[];

@@ -1,7 +1,10 @@
 /**
- * What a vendor step produces, what its undo/invite answer, and the failure types its activities
- * throw. Shared by the workflow and the activities: plain data only, safe to bundle.
+ * The vendor contract, declared once: the activities every vendor's worker registers on its own
+ * task queue, what they produce, and the failure types they throw. The workflow proxies these
+ * interfaces and activities/index.ts must implement them, so a renamed or missing activity is a
+ * `tsc` error, not a run-time one. Plain types and data only: safe to bundle into workflow code.
  */
+import type { NewHire } from './new-hire.js';
 import type { VendorName } from './vendors.js';
 
 /** `adopted` = the user existed before this onboarding: it must never be undone. */
@@ -19,6 +22,24 @@ export interface VendorUser {
 
 export type UndoOutcome = 'undone' | 'already-gone';
 export type InviteOutcome = 'sent' | 'already-sent';
+
+/** Every vendor registers these two, under these names, on `vendorTaskQueue(vendor)`. */
+export interface VendorUserActivities {
+  /** Create-or-adopt the hire's user; safe to run any number of times (at-least-once). */
+  createUser(hire: NewHire): Promise<VendorUser>;
+  /** Removes a user this onboarding created; refuses adopted users; gone already is success. */
+  undoUser(user: VendorUser): Promise<UndoOutcome>;
+}
+
+/** Partoo's user is created with its invitation held; this sends it once released. */
+export interface InvitationActivities {
+  sendInvite(user: VendorUser): Promise<InviteOutcome>;
+}
+
+/** What each vendor's activity worker must register. */
+export type VendorActivities = {
+  [V in VendorName]: V extends 'partoo' ? VendorUserActivities & InvitationActivities : VendorUserActivities;
+};
 
 /** Stable `ApplicationFailure.type`s. The workflow may list the non-retryable ones in its retry policy. */
 export const VendorErrorType = {

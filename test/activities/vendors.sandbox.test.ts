@@ -8,14 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
-import type { VendorsConfig } from '../../activities/config.js';
+import type { VendorsConfig } from '../../config/environment.js';
 import { sameEmail, VendorErrorType } from '../../activities/http.js';
 import { createVendorActivities } from '../../activities/index.js';
-import { sandboxVendorsConfig } from '../../activities/sandbox-config.js';
+import { sandboxVendorsConfig } from '../../sandbox/worker-config.js';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import type { NewHire } from '../../workflows/new-hire.js';
-import type { UndoOutcome, VendorUser } from '../../workflows/vendor-user.js';
+import type { UndoOutcome, VendorUser, VendorUserActivities } from '../../workflows/vendor-contract.js';
 import { VENDOR_LABELS, type VendorName } from '../../workflows/vendors.js';
 import { hire } from './hire-fixture.js';
 import { VendorContract } from '../sandbox/openapi.js';
@@ -84,8 +84,6 @@ const CASES: VendorCase[] = [
 
 /** Config keys that hold credentials (meetergo's acting user id is an id, not a secret). */
 const SECRET_KEYS = new Set(['token', 'accessKeyId', 'accessKeySecret', 'apiKey']);
-const capitalized = (v: VendorName) => `${v[0]!.toUpperCase()}${v.slice(1)}`;
-type Fn = (...args: any[]) => Promise<any>;
 
 let sandboxes: Sandboxes;
 let config: VendorsConfig;
@@ -125,10 +123,9 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
 
 describe.each(CASES)('$vendor activities against the sandbox', (c) => {
   const { vendor } = c;
-  const name = capitalized(vendor);
-  const acts = () => createVendorActivities(config)[vendor] as unknown as Record<string, Fn>;
-  const create = (h: NewHire, attempt = 1, activities = acts()): Promise<VendorUser> => run(attempt, activities[`create${name}User`]!, h);
-  const undo = (u: VendorUser, attempt = 1): Promise<UndoOutcome> => run(attempt, acts()[`undo${name}User`]!, u);
+  const acts = (): VendorUserActivities => createVendorActivities(config)[vendor];
+  const create = (h: NewHire, attempt = 1, activities = acts()): Promise<VendorUser> => run(attempt, activities.createUser, h);
+  const undo = (u: VendorUser, attempt = 1): Promise<UndoOutcome> => run(attempt, acts().undoUser, u);
   const sandbox = () => sandboxes.vendors[vendor];
   const usersWith = (email: string) => sandbox().users().filter((u) => sameEmail(u.email, email));
   const live = (email: string) => usersWith(email).filter((u) => u.state !== 'deleted' && u.state !== 'archived');
@@ -205,7 +202,7 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
   it('wrong credentials fail for good, naming the vendor, without echoing them', async () => {
     const wrong = `wrong-${vendor}-credential`;
     const broken = { ...config, [vendor]: Object.fromEntries(Object.entries(config[vendor]).map(([k, v]) => [k, SECRET_KEYS.has(k) ? wrong : v])) } as VendorsConfig;
-    const err = await failure(create(hire(), 1, createVendorActivities(broken)[vendor] as unknown as Record<string, Fn>));
+    const err = await failure(create(hire(), 1, createVendorActivities(broken)[vendor]));
     expect(err).toMatchObject({ type: VendorErrorType.Auth, nonRetryable: true });
     expect(err.message).toContain(`configured ${VENDOR_LABELS[vendor]} credentials are wrong or lack permission`);
     expect(JSON.stringify([err.message, err.details])).not.toContain(wrong);
@@ -234,7 +231,7 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
 
   it('a timeout is retryable', async () => {
     sandbox().addFault({ kind: 'latency', ms: 400, match: { method: 'POST', path: c.createPath } });
-    const impatient = createVendorActivities(sandboxVendorsConfig(sandboxes.urls, 100))[vendor] as unknown as Record<string, Fn>;
+    const impatient = createVendorActivities(sandboxVendorsConfig(sandboxes.urls, 100))[vendor];
     const err = await failure(create(hire(), 1, impatient));
     expect(err).toMatchObject({ type: VendorErrorType.Unavailable, nonRetryable: false });
     expect(err.message).toContain('ETIMEDOUT');
@@ -254,24 +251,24 @@ describe('Partoo held invitation', () => {
   afterEach(() => sandboxes.vendors.partoo.reset());
 
   it('creates the user invited without sending, then sends once; a repeat is already-sent', async () => {
-    const user = await run(1, partoo().createPartooUser, hire());
+    const user = await run(1, partoo().createUser, hire());
     expect(invitesOf(user.id)).toBe(0);
-    expect(await run(1, partoo().sendPartooInvite, user)).toBe('sent');
-    expect(await run(2, partoo().sendPartooInvite, user)).toBe('already-sent');
+    expect(await run(1, partoo().sendInvite, user)).toBe('sent');
+    expect(await run(2, partoo().sendInvite, user)).toBe('already-sent');
     expect(invitesOf(user.id)).toBe(1);
   });
 
   it('a lost invite response does not fail the saga: the retry says already-sent', async () => {
-    const user = await run(1, partoo().createPartooUser, hire());
+    const user = await run(1, partoo().createUser, hire());
     sandboxes.vendors.partoo.addFault({ kind: 'lost-response', count: 1, mode: 'drop', match: { method: 'POST', path: '/invite$' } });
-    const lost = await failure(run(1, partoo().sendPartooInvite, user));
+    const lost = await failure(run(1, partoo().sendInvite, user));
     expect(lost).toMatchObject({ type: VendorErrorType.Unavailable, nonRetryable: false });
-    expect(await run(2, partoo().sendPartooInvite, user)).toBe('already-sent');
+    expect(await run(2, partoo().sendInvite, user)).toBe('already-sent');
     expect(invitesOf(user.id)).toBe(1);
   });
 
   it('inviting a user that is gone fails for good', async () => {
-    const err = await failure(run(1, partoo().sendPartooInvite, { vendor: 'partoo', id: '0123456789abcdef01234567', origin: 'created', email: 'x@example.com' }));
+    const err = await failure(run(1, partoo().sendInvite, { vendor: 'partoo', id: '0123456789abcdef01234567', origin: 'created', email: 'x@example.com' }));
     expect(err).toMatchObject({ type: VendorErrorType.NotFound, nonRetryable: true });
   });
 });
@@ -281,7 +278,7 @@ describe('cancellation', () => {
     sandboxes.vendors.netbird.addFault({ kind: 'latency', ms: 2_000 });
     const env = new MockActivityEnvironment({ attempt: 1 });
     const started = Date.now();
-    const running = env.run(createVendorActivities(config).netbird.createNetbirdUser, hire());
+    const running = env.run(createVendorActivities(config).netbird.createUser, hire());
     setTimeout(() => env.cancel(), 100);
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(1_500);

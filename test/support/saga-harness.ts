@@ -2,9 +2,11 @@
  * One suite's world: the shared dev server, real sandboxes, and the real worker code
  * (createOnboardingWorkers) running in this process against them.
  */
+import { createVendorActivities } from '../../activities/index.js';
 import type { Client } from '@temporalio/client';
+import { OnboardingClient } from '../../client/onboarding-client.js';
 import type { NativeConnection } from '@temporalio/worker';
-import { sandboxVendorsConfig } from '../../activities/sandbox-config.js';
+import { sandboxVendorsConfig } from '../../sandbox/worker-config.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../../workers/onboarding-workers.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
@@ -12,6 +14,8 @@ import { connectClient, connectWorker, workflowBundle } from './temporal.js';
 
 export interface SagaHarness {
   client: Client;
+  /** The client library every caller uses. */
+  onboardings: OnboardingClient;
   sandboxes: Sandboxes;
   /** Runs the in-process workers while `fn` runs. */
   withWorkers<R>(fn: () => Promise<R>): Promise<R>;
@@ -28,11 +32,12 @@ export async function startSagaHarness(): Promise<SagaHarness> {
   const bundle = await workflowBundle();
   return {
     client,
+    onboardings: new OnboardingClient(client),
     sandboxes,
     async withWorkers<R>(fn: () => Promise<R>): Promise<R> {
       const workers = await createOnboardingWorkers({
         connection,
-        vendors: sandboxVendorsConfig(sandboxes.urls),
+        activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
         ratePerSecond: UNTHROTTLED,
         workflowBundle: bundle,
       });

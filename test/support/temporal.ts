@@ -16,9 +16,9 @@ export function temporalAddress(): string {
   return address;
 }
 
-export async function connectClient(): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function connectClient(namespace = process.env.TEMPORAL_NAMESPACE): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: temporalAddress() });
-  return { client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
 }
 
 let runtimeInstalled = false;

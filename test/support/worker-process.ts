@@ -5,29 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VendorsConfig } from '../../activities/config.js';
-import { rateVariable } from '../../workers/config.js';
+import { rateVariable, vendorEnvironment, type VendorsConfig } from '../../config/environment.js';
 import { VENDORS } from '../../workflows/vendors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The environment variables activities/config.ts reads, for a given config. */
-export function vendorEnv(config: VendorsConfig): Record<string, string> {
-  return {
-    NETBIRD_BASE_URL: config.netbird.baseUrl,
-    NETBIRD_TOKEN: config.netbird.token,
-    SIIT_BASE_URL: config.siit.baseUrl,
-    SIIT_TOKEN: config.siit.token,
-    MEETBIT_BASE_URL: config.meetbit.baseUrl,
-    MEETBIT_ACCESS_KEY_ID: config.meetbit.accessKeyId,
-    MEETBIT_ACCESS_KEY_SECRET: config.meetbit.accessKeySecret,
-    MEETERGO_BASE_URL: config.meetergo.baseUrl,
-    MEETERGO_API_KEY: config.meetergo.apiKey,
-    MEETERGO_ACTING_USER_ID: config.meetergo.actingUserId,
-    PARTOO_BASE_URL: config.partoo.baseUrl,
-    PARTOO_API_KEY: config.partoo.apiKey,
-  };
-}
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -43,7 +24,7 @@ export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
-    ...vendorEnv(vendors),
+    ...vendorEnvironment(vendors),
     ...Object.fromEntries(VENDORS.map((v) => [rateVariable(v), '1000'])),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
