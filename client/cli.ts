@@ -77,9 +77,9 @@ function temporalSettings(): TemporalConfig {
 
 let connection: Connection | undefined;
 async function connect(): Promise<OnboardingClient> {
-  const { address, namespace } = temporalSettings();
+  const { address, namespace, connectionOptions } = temporalSettings();
   try {
-    connection ??= await Connection.connect({ address, connectTimeout: '5 seconds' });
+    connection ??= await Connection.connect({ ...connectionOptions, connectTimeout: '5 seconds' });
   } catch (err) {
     throw new CliError(EXIT.unreachable, `cannot reach Temporal at ${address}: ${(err as Error).message}`);
   }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { temporal, gateway } = config;
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect(temporal.connectionOptions);
   const onboardings = new OnboardingClient(new Client({ connection, namespace: temporal.namespace }));
   // JSON lines (pino): request id, method, url (which holds the workflow id), status, duration.
   const app = createGateway({ onboardings, secret: gateway.hmacSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } });

@@ -6,18 +6,11 @@
  */
 import { z } from 'zod';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { readTemporalConfig } from './temporal-connection.js';
 
-// ---- Temporal ----
+// ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
-const TemporalSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233').default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-});
-
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
-}
+export type { TemporalConfig } from './temporal-connection.js';
 
 // ---- Vendors: endpoints and credentials (the worker's only; never in workflow input) ----
 
@@ -103,40 +96,45 @@ export interface GatewayConfig {
 
 // ---- The loader ----
 
+type Problem = { variable: string; message: string };
+type Present = Record<string, string>;
+
+/** A section read with a zod schema: its problems are the schema's issues, by variable. */
+function zodSection<S extends z.ZodType, T>(schema: S, build: (values: z.output<S>) => T) {
+  return (present: Present): { config?: T; problems: Problem[] } => {
+    const parsed = schema.safeParse(present);
+    if (parsed.success) return { config: build(parsed.data), problems: [] };
+    return {
+      problems: parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0]);
+        return { variable, message: variable in present ? issue.message : 'is required' };
+      }),
+    };
+  };
+}
+
 const SECTIONS = {
-  temporal: {
-    schema: TemporalSchema,
-    build: (v: z.output<typeof TemporalSchema>): TemporalConfig => ({ address: v.TEMPORAL_ADDRESS, namespace: v.TEMPORAL_NAMESPACE }),
-  },
-  vendors: {
-    schema: VendorsSchema,
-    build: (v: Record<string, unknown>): VendorsConfig => {
-      const timeoutMs = v.VENDOR_HTTP_TIMEOUT_MS as number;
-      return Object.fromEntries(
-        VENDORS.map((vendor) => [
-          vendor,
-          { timeoutMs, ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, v[name]])) },
-        ]),
-      ) as VendorsConfig;
-    },
-  },
-  worker: {
-    schema: WorkerSchema,
-    build: (v: Record<string, unknown>): WorkerConfig => ({
+  temporal: readTemporalConfig,
+  vendors: zodSection(VendorsSchema, (v: Record<string, unknown>): VendorsConfig => {
+    const timeoutMs = v.VENDOR_HTTP_TIMEOUT_MS as number;
+    return Object.fromEntries(
+      VENDORS.map((vendor) => [vendor, { timeoutMs, ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, v[name]])) }]),
+    ) as VendorsConfig;
+  }),
+  worker: zodSection(
+    WorkerSchema,
+    (v: Record<string, unknown>): WorkerConfig => ({
       ratePerSecond: Object.fromEntries(VENDORS.map((vendor) => [vendor, v[rateVariable(vendor)]])) as Record<VendorName, number>,
     }),
-  },
-  gateway: {
-    schema: GatewaySchema,
-    build: (v: z.output<typeof GatewaySchema>): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET }),
-  },
+  ),
+  gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),
 };
 
 export type SectionName = keyof typeof SECTIONS;
-export type Config = { [S in SectionName]: ReturnType<(typeof SECTIONS)[S]['build']> };
+export type Config = { [S in SectionName]: NonNullable<ReturnType<(typeof SECTIONS)[S]>['config']> };
 
 export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string }[]) {
+  constructor(readonly problems: Problem[]) {
     super(`Invalid configuration in the environment:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -144,20 +142,13 @@ export class ConfigError extends Error {
 
 /** Reads the sections asked for; throws one ConfigError naming every bad variable of them. */
 export function loadConfig<S extends SectionName>(sections: readonly S[], env: NodeJS.ProcessEnv = process.env): Pick<Config, S> {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const problems: ConfigError['problems'] = [];
+  const present = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+  const problems: Problem[] = [];
   const config: Partial<Config> = {};
   for (const name of sections) {
-    const section = SECTIONS[name];
-    const parsed = section.schema.safeParse(present);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const variable = String(issue.path[0]);
-        problems.push({ variable, message: variable in present ? issue.message : 'is required' });
-      }
-      continue;
-    }
-    (config as Record<string, unknown>)[name] = section.build(parsed.data as never);
+    const read = SECTIONS[name](present);
+    problems.push(...read.problems);
+    (config as Record<string, unknown>)[name] = read.config;
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Pick<Config, S>;

@@ -6,12 +6,12 @@
  */
 import { Connection } from '@temporalio/client';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { loadConfig } from '../config/environment.js';
+import { loadConfig, type TemporalConfig } from '../config/environment.js';
 
 const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
 
-export async function registerSearchAttributes(address: string, namespace: string): Promise<string[]> {
-  const connection = await Connection.connect({ address });
+export async function registerSearchAttributes({ connectionOptions, namespace }: TemporalConfig): Promise<string[]> {
+  const connection = await Connection.connect(connectionOptions);
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = ONBOARDING_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
@@ -28,8 +28,9 @@ export async function registerSearchAttributes(address: string, namespace: strin
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { address, namespace } = loadConfig(['temporal']).temporal;
-  registerSearchAttributes(address, namespace).then(
+  const temporal = loadConfig(['temporal']).temporal;
+  const { address, namespace } = temporal;
+  registerSearchAttributes(temporal).then(
     (added) => console.log(added.length ? `Registered ${added.join(', ')} on ${address}/${namespace}` : 'All onboarding search attributes already registered'),
     (err) => {
       console.error(`Could not register search attributes on ${address}: ${(err as Error).message}`);

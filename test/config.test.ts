@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../config/environment.js';
 
@@ -55,7 +58,7 @@ describe('loadVendorConfig', () => {
 describe('loadConfig', () => {
   it('defaults the Temporal settings and each vendor rate to its documented limit', () => {
     const { temporal, worker } = loadConfig(['temporal', 'worker'], {});
-    expect(temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default' });
+    expect(temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', tls: false, connectionOptions: { address: '127.0.0.1:7233' } });
     expect(worker.ratePerSecond).toEqual({ netbird: 2, siit: 1, meetbit: 5, meetergo: 100 / 60, partoo: 5 });
   });
 
@@ -81,5 +84,64 @@ describe('loadConfig', () => {
   it('the gateway secret is required and never defaulted', () => {
     expect(() => loadConfig(['gateway'], {})).toThrow(/GATEWAY_HMAC_SECRET: is required/);
     expect(loadConfig(['gateway'], { GATEWAY_HMAC_SECRET: 'x'.repeat(32), GATEWAY_PORT: '9090' }).gateway).toEqual({ port: 9090, host: '127.0.0.1', hmacSecret: 'x'.repeat(32) });
+  });
+});
+
+describe('Temporal connection settings (envconfig: the variables and temporal.toml the temporal CLI reads)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
+  const file = (name: string, content: string) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+  // Only the markers matter to the checks; the TLS library reads the real thing.
+  const cert = file('client.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const key = file('client.key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+  const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n');
+  const notPem = file('notes.txt', 'hello');
+  const temporal = (env: NodeJS.ProcessEnv) => loadConfig(['temporal'], env).temporal;
+  const problemsOf = (env: NodeJS.ProcessEnv) => {
+    try {
+      loadConfig(['temporal'], env);
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('mTLS from the environment: CA, client pair, server name', () => {
+    const config = temporal({ TEMPORAL_ADDRESS: 'temporal.example.com:7233', TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca, TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: key, TEMPORAL_TLS_SERVER_NAME: 'frontend' });
+    expect(config.tls).toBe(true);
+    const tls = config.connectionOptions.tls as { serverNameOverride?: string; clientCertPair?: { crt: Uint8Array } };
+    expect(tls.serverNameOverride).toBe('frontend');
+    expect(Buffer.from(tls.clientCertPair!.crt).toString()).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('an API key alone turns TLS on (Temporal Cloud)', () => {
+    const config = temporal({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'key-from-env' });
+    expect(config).toMatchObject({ tls: true, namespace: 'ns.acct', connectionOptions: { apiKey: 'key-from-env', tls: true } });
+  });
+
+  it('a missing or non-PEM certificate names the variable and the path, before any connection', () => {
+    const missing = path.join(dir, 'nope.pem');
+    expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: missing, TEMPORAL_TLS_CLIENT_KEY_PATH: notPem })).toEqual([
+      { variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: `no such file: ${missing}` },
+      { variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: `${notPem} is not a PEM private key` },
+    ]);
+  });
+
+  it('a client certificate without its key is refused', () => {
+    expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: cert })).toEqual([{ variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: expect.stringMatching(/mTLS needs both/) }]);
+  });
+
+  it('a temporal.toml profile, picked by TEMPORAL_PROFILE, with the environment over it; its bad paths name the profile key', () => {
+    const toml = file('temporal.toml', `[profile.prod]\naddress = "prod.example.com:7233"\nnamespace = "onboarding"\n[profile.prod.tls]\nserver_ca_cert_path = "${ca}"\n\n[profile.broken.tls]\nclient_cert_path = "${notPem}"\nclient_key_path = "${key}"\n`);
+    expect(temporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'prod' })).toMatchObject({ address: 'prod.example.com:7233', namespace: 'onboarding', tls: true });
+    expect(temporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'prod', TEMPORAL_NAMESPACE: 'other' }).namespace).toBe('other');
+    expect(problemsOf({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'broken' })).toEqual([
+      { variable: 'tls.client_cert_path (profile broken)', message: `${notPem} is not a PEM certificate` },
+    ]);
+    expect(problemsOf({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'staging' })).toEqual([{ variable: 'TEMPORAL_PROFILE', message: expect.stringMatching(/staging/) }]);
+    expect(problemsOf({ TEMPORAL_CONFIG_FILE: path.join(dir, 'missing.toml') })).toEqual([{ variable: 'TEMPORAL_CONFIG_FILE', message: expect.stringMatching(/no such file/) }]);
   });
 });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findTemporalCli, TemporalCliNotFoundError } from '../scripts/temporal-cli.js';
 import { startDevServer } from '../scripts/dev-server.js';
+import { loadConfig } from '../config/environment.js';
 import { registerSearchAttributes } from '../scripts/register-search-attributes.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { connectClient } from './support/temporal.js';
@@ -54,8 +55,9 @@ test('register-search-attributes adds the onboarding attributes to a server that
   const server = await startDevServer({ searchAttributes: false });
   try {
     const names = ONBOARDING_SEARCH_ATTRIBUTES.map((k) => k.name).sort();
-    expect((await registerSearchAttributes(server.address, server.namespace)).sort()).toEqual(names);
-    expect(await registerSearchAttributes(server.address, server.namespace)).toEqual([]);
+    const { temporal } = loadConfig(['temporal'], { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_CONFIG_FILE: undefined, HOME: os.tmpdir() });
+    expect((await registerSearchAttributes(temporal)).sort()).toEqual(names);
+    expect(await registerSearchAttributes(temporal)).toEqual([]);
   } finally {
     await server.stop();
   }

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   const { temporal, vendors, worker } = config;
   Runtime.install({ logger: workerLogger() });
-  const connection = await NativeConnection.connect({ address: temporal.address });
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   try {
     const workers = await createOnboardingWorkers({
       connection,
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       activities: createVendorActivities(vendors),
       ratePerSecond: worker.ratePerSecond,
     });
-    console.log(`Worker polling ${temporal.address} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
+    console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
     console.log('Stop with Ctrl-C (running tasks finish first).');
     await runOnboardingWorkers(workers);
   } finally {
