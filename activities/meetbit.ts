@@ -8,8 +8,8 @@ import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { describeVendorError, sameEmail, vendorHttp } from './http.js';
-import { lookUp, restUserApi } from './rest-user-api.js';
-import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const Time = z.strictObject({ hour: z.number().int(), minute: z.number().int(), second: z.number().int() });
 const WorkHour = z.strictObject({ start: Time, end: Time });
@@ -31,9 +31,20 @@ export const MeetbitUser = z
   .object({
     id: z.number().int(),
     email: z.string(),
+    name: z.string().optional(),
+    role: z.string().optional(),
+    created_at: z.string().optional(),
     deleted_at: z.string().nullable().optional(),
   })
   .loose();
+type MeetbitUser = z.infer<typeof MeetbitUser>;
+const MeetbitOne = z.object({ data: MeetbitUser }).loose();
+
+/** Soft-deleted users are not live. */
+const live = (u: MeetbitUser): FoundUser | undefined =>
+  u.deleted_at
+    ? undefined
+    : { id: String(u.id), email: u.email, ...(u.name && { name: u.name }), ...(u.role && { role: u.role }), ...(u.created_at && { createdAt: u.created_at }) };
 
 function time(hhmm: string) {
   const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
@@ -71,8 +82,8 @@ function meetbitUserApi(config: VendorsConfig['meetbit']) {
     create: {
       path: 'users',
       body: toMeetbitCreateRequest,
-      response: z.object({ message: z.string(), data: MeetbitUser }).loose(),
-      user: (b) => ({ id: String(b.data.id) }),
+      response: MeetbitOne,
+      user: (b) => live(b.data) ?? { id: String(b.data.id) },
       // Laravel's unique rule: 400 {"errors":{"email":["The email has already been taken."]}}.
       isDuplicate: (res) =>
         res.status === 400 && (describeVendorError(res.body).fieldErrors.email ?? []).some((m) => /already been taken|already exists/i.test(m)),
@@ -86,7 +97,11 @@ function meetbitUserApi(config: VendorsConfig['meetbit']) {
         z.object({ data: z.array(MeetbitUser) }).loose(),
       );
       const found = data.find((u) => sameEmail(u.email, email) && !u.deleted_at);
-      return found && { id: String(found.id) };
+      return found && live(found);
+    },
+    findById: async (id) => {
+      const got = await getById(http, `users/${encodeURIComponent(id)}`, MeetbitOne);
+      return got && live(got.data);
     },
     // Undocumented [guess]: DELETE → 202, 404 text/plain when unknown or already soft-deleted.
     // Should MeetBit turn out to have no delete, lock the user (status 2) here instead.

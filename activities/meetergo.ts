@@ -8,7 +8,7 @@ import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
-import { lookUp, restUserApi } from './rest-user-api.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const TimeRange = z.strictObject({ start: z.string(), end: z.string() });
@@ -38,7 +38,16 @@ export const MeetergoCreated = z.object({
   companyId: z.string(),
 });
 
-const MeetergoListedUser = z.object({ id: z.string().min(1), email: z.string(), bookingUrl: z.string().optional() }).loose();
+const MeetergoListedUser = z
+  .object({
+    id: z.string().min(1),
+    email: z.string(),
+    givenName: z.string().optional(),
+    familyName: z.string().optional(),
+    createdAt: z.string().optional(),
+    bookingUrl: z.string().optional(),
+  })
+  .loose();
 const MeetergoPage = z.object({ users: z.array(MeetergoListedUser), total: z.number().int().optional() }).loose();
 const PAGE_SIZE = 100;
 
@@ -65,6 +74,11 @@ export function toMeetergoCreateRequest(hire: NewHire): MeetergoCreateRequest {
 
 const links = (bookingUrl: string | undefined): FoundUser['links'] => (bookingUrl ? { bookingUrl } : undefined);
 
+function found(u: z.infer<typeof MeetergoListedUser>): FoundUser {
+  const name = [u.givenName, u.familyName].filter(Boolean).join(' ');
+  return { id: u.id, email: u.email, ...(name && { name }), ...(u.createdAt && { createdAt: u.createdAt }), ...(u.bookingUrl && { links: links(u.bookingUrl) }) };
+}
+
 function meetergoUserApi(config: VendorsConfig['meetergo']) {
   const http = vendorHttp('meetergo', config, { authorization: `Bearer ${config.apiKey}` });
   const actingUser = { 'x-meetergo-api-user-id': config.actingUserId };
@@ -81,11 +95,15 @@ function meetergoUserApi(config: VendorsConfig['meetergo']) {
     async findByEmail(email) {
       for (let offset = 0; ; offset += PAGE_SIZE) {
         const page = await lookUp(http, 'user', { limit: PAGE_SIZE, offset }, MeetergoPage, actingUser);
-        const found = page.users.find((u) => sameEmail(u.email, email));
-        if (found) return { id: found.id, links: links(found.bookingUrl) };
+        const match = page.users.find((u) => sameEmail(u.email, email));
+        if (match) return found(match);
         const seen = offset + page.users.length;
         if (page.users.length < PAGE_SIZE || (page.total !== undefined && seen >= page.total)) return undefined;
       }
+    },
+    findById: async (id) => {
+      const user = await getById(http, `user/${encodeURIComponent(id)}`, MeetergoListedUser, actingUser);
+      return user && found(user);
     },
     // 204 on success; permanent (no transfer of resources: a new hire has none yet).
     remove: { method: 'DELETE', path: (id) => `user/${encodeURIComponent(id)}`, headers: actingUser },

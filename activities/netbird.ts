@@ -8,7 +8,7 @@ import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
 import { lookUp, restUserApi } from './rest-user-api.js';
-import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 export const NetbirdCreateRequest = z.strictObject({
   email: z.string(),
@@ -37,24 +37,24 @@ export function toNetbirdCreateRequest(hire: NewHire): NetbirdCreateRequest {
   return { email: hire.email, name: `${hire.firstName} ${hire.lastName}`, role, auto_groups: autoGroups, is_service_user: false };
 }
 
+const found = (u: z.infer<typeof NetbirdUser> | undefined): FoundUser | undefined => u && { id: u.id, email: u.email, name: u.name, role: u.role };
+
 function netbirdUserApi(config: VendorsConfig['netbird']) {
   const http = vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
+  const people = async () => (await lookUp(http, 'users', { service_user: 'false' }, z.array(NetbirdUser))).filter((u) => !u.is_service_user);
   return restUserApi({
     http,
     create: {
       path: 'users',
       body: toNetbirdCreateRequest,
       response: NetbirdUser,
-      user: (u) => ({ id: u.id }),
+      user: (u) => ({ id: u.id, email: u.email }),
       // "can't invite a user with an existing netbird account" (emails compared case-insensitively).
       isDuplicate: (res) => res.status === 409,
     },
-    // No search endpoint: the list of people is unpaged, so filter it here.
-    async findByEmail(email) {
-      const users = await lookUp(http, 'users', { service_user: 'false' }, z.array(NetbirdUser));
-      const found = users.find((u) => !u.is_service_user && sameEmail(u.email, email));
-      return found && { id: found.id };
-    },
+    // No search endpoint and no GET by id [doc]: the list of people is unpaged, so filter it here.
+    findByEmail: async (email) => found((await people()).find((u) => sameEmail(u.email, email))),
+    findById: async (id) => found((await people()).find((u) => u.id === id)),
     remove: { method: 'DELETE', path: (id) => `users/${encodeURIComponent(id)}` },
   });
 }

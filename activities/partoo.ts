@@ -10,8 +10,8 @@ import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
 import type { InviteOutcome, VendorActivities, VendorUser } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { describeVendorError, sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
-import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
-import { createOrAdopt, undoCreatedUser } from './user-lifecycle.js';
+import { getById, isSuccess, lookUp, restUserApi } from './rest-user-api.js';
+import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 type PartooLang = (typeof PARTOO_LANGS)[number];
 
@@ -29,7 +29,28 @@ export const PartooCreateRequest = z.strictObject({
 export type PartooCreateRequest = z.infer<typeof PartooCreateRequest>;
 
 export const PartooCreated = z.object({ id: z.string().min(1), status: z.literal('success') }).loose();
-const PartooUser = z.object({ id: z.string().min(1), email: z.string() }).loose();
+const PartooUser = z
+  .object({
+    id: z.string().min(1),
+    email: z.string(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+    role: z.string().optional(),
+    /** Seconds since the epoch. */
+    created_at: z.number().optional(),
+  })
+  .loose();
+
+function found(u: z.infer<typeof PartooUser>): FoundUser {
+  const name = [u.first_name, u.last_name].filter(Boolean).join(' ');
+  return {
+    id: u.id,
+    email: u.email,
+    ...(name && { name }),
+    ...(u.role && { role: u.role }),
+    ...(u.created_at !== undefined && { createdAt: new Date(u.created_at * 1000).toISOString() }),
+  };
+}
 const PartooSearch = z.object({ users: z.array(PartooUser) }).loose();
 
 /** Partoo's language from the hire's tag: `fr-FR` → fr, `pt-BR` → pt-br; unsupported → Partoo's default. */
@@ -74,8 +95,12 @@ export function createPartooActivities(config: VendorsConfig['partoo']): VendorA
     async findByEmail(email) {
       // Partoo's search is an exact, case-insensitive match; compare again to be sure.
       const { users } = await lookUp(http, 'user/search', { email }, PartooSearch);
-      const found = users.find((u) => sameEmail(u.email, email));
-      return found && { id: found.id };
+      const match = users.find((u) => sameEmail(u.email, email));
+      return match && found(match);
+    },
+    findById: async (id) => {
+      const user = await getById(http, `user/${encodeURIComponent(id)}`, PartooUser);
+      return user && found(user);
     },
     remove: { method: 'DELETE', path: (id) => `user/${encodeURIComponent(id)}` },
   });

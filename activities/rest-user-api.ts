@@ -1,11 +1,10 @@
 /**
- * The create and remove calls are the same dance at every vendor (POST → 2xx | duplicate | failure;
- * DELETE/PATCH → 2xx | 404 | failure): each vendor module describes its own in a table, this
- * builds the `VendorUserApi` from it.
+ * The create, read and remove calls are the same dance at every vendor (POST → 2xx | duplicate |
+ * failure; GET → 2xx | 404 | failure; DELETE/PATCH → 2xx | 404 | failure): each vendor module
+ * describes its own in a table, this builds the `VendorUserApi` from it.
  */
 import type { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
-import type { UndoOutcome } from '../workflows/vendor-contract.js';
 import { parseVendorJson, vendorFailure, type VendorHttp, type VendorResponse } from './http.js';
 import type { CreateAnswer, FoundUser, VendorUserApi } from './user-lifecycle.js';
 
@@ -24,12 +23,12 @@ export interface RestUserSpec<Created extends z.ZodType> {
     headers?: Record<string, string>;
   };
   findByEmail: (email: string) => Promise<FoundUser | undefined>;
+  /** The live user by id; undefined when the vendor does not have it (or no longer counts it live). */
+  findById: (id: string) => Promise<FoundUser | undefined>;
   remove: {
     method: 'DELETE' | 'PATCH';
     path: (id: string) => string;
     headers?: Record<string, string>;
-    /** For vendors whose removal answers the same whether it just happened or not (Siit archive). */
-    alreadyGone?: (id: string) => Promise<boolean>;
   };
 }
 
@@ -46,15 +45,24 @@ export function restUserApi<Created extends z.ZodType>(spec: RestUserSpec<Create
       throw vendorFailure(http.vendor, 'create', res);
     },
     findByEmail: spec.findByEmail,
-    async remove(id): Promise<UndoOutcome> {
-      if (await remove.alreadyGone?.(id)) return 'already-gone';
+    findById: spec.findById,
+    async remove(id) {
       const res = await http.send('undo', remove.method, remove.path(id), { headers: remove.headers });
-      if (isSuccess(res)) return 'undone';
-      // Undo means "make sure it is gone": a user the vendor does not know is already gone.
-      if (res.status === 404) return 'already-gone';
+      if (isSuccess(res)) return 'removed';
+      // Not "already gone" yet: user-lifecycle reads the user again to tell a gone user from a
+      // wrong route.
+      if (res.status === 404) return 'not-found';
       throw vendorFailure(http.vendor, 'undo', res);
     },
   };
+}
+
+/** GETs one user by id: undefined on 404, else parsed by contract (failures through the classifier). */
+export async function getById<S extends z.ZodType>(http: VendorHttp, path: string, schema: S, headers?: Record<string, string>): Promise<z.infer<S> | undefined> {
+  const res = await http.send('look-up', 'GET', path, { headers });
+  if (res.status === 404) return undefined;
+  if (!isSuccess(res)) throw vendorFailure(http.vendor, 'look-up', res);
+  return parseVendorJson(http.vendor, 'look-up', schema, res);
 }
 
 /** GETs a look-up, failing through the classifier on non-2xx and parsing the body by contract. */

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { parseVendorJson, sameEmail, vendorFailure, vendorHttp, type VendorResponse } from './http.js';
-import { isSuccess, lookUp, restUserApi } from './rest-user-api.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 /** `user_write` + required `email`; relationship fields take UIDs. */
@@ -38,6 +38,9 @@ export const SiitUser = z
     /** The spec lists all known addresses in `emails`; some answers also carry `email`. */
     emails: z.array(z.string()).optional(),
     email: z.string().optional(),
+    full_name: z.string().nullable().optional(),
+    role_name: z.string().nullable().optional(),
+    created_at: z.string().optional(),
     archived_at: z.string().nullable().optional(),
   })
   .loose();
@@ -73,7 +76,17 @@ export function toSiitCreateRequest(hire: NewHire): SiitCreateRequest {
   };
 }
 
-const live = (u: SiitUser): FoundUser | undefined => (u.archived_at ? undefined : { id: u.uid });
+/** Archived users are not live: an archived account is gone as far as an onboarding is concerned. */
+const live = (u: SiitUser): FoundUser | undefined =>
+  u.archived_at
+    ? undefined
+    : {
+        id: u.uid,
+        email: u.emails?.[0] ?? u.email,
+        ...(u.full_name && { name: u.full_name }),
+        ...(u.role_name && { role: u.role_name }),
+        ...(u.created_at && { createdAt: u.created_at }),
+      };
 
 /** The 409 answer carries the existing user; an archived one is not adoptable (look-up decides). */
 function existingFromDuplicate(res: VendorResponse): FoundUser | undefined {
@@ -93,7 +106,7 @@ function siitUserApi(config: VendorsConfig['siit']) {
       path: 'users',
       body: toSiitCreateRequest,
       response: SiitResult,
-      user: (b) => ({ id: b.result.uid }),
+      user: (b) => live(b.result) ?? { id: b.result.uid },
       isDuplicate: (res) => res.status === 409,
       existing: existingFromDuplicate,
     },
@@ -103,18 +116,13 @@ function siitUserApi(config: VendorsConfig['siit']) {
       const found = results.find((u) => [...(u.emails ?? []), u.email ?? ''].some((e) => sameEmail(e, email)) && !u.archived_at);
       return found && live(found);
     },
-    // Archiving is reversible (PATCH /users/{uid}/unarchive), which is what an undo should be.
-    // Archiving an archived user answers 200 again, so look first to report `already-gone`.
-    remove: {
-      method: 'PATCH',
-      path: (uid) => `users/${encodeURIComponent(uid)}/archive`,
-      async alreadyGone(uid) {
-        const res = await http.send('undo', 'GET', `users/${encodeURIComponent(uid)}`);
-        if (res.status === 404) return true;
-        if (!isSuccess(res)) throw vendorFailure('siit', 'undo', res);
-        return Boolean(parseVendorJson('siit', 'undo', SiitResult, res).result.archived_at);
-      },
+    // An archived user reads as gone: archiving it again would answer 200 all the same.
+    findById: async (uid) => {
+      const got = await getById(http, `users/${encodeURIComponent(uid)}`, SiitResult);
+      return got && live(got.result);
     },
+    // Archiving is reversible (PATCH /users/{uid}/unarchive), which is what an undo should be.
+    remove: { method: 'PATCH', path: (uid) => `users/${encodeURIComponent(uid)}/archive` },
   });
 }
 

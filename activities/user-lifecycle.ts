@@ -7,11 +7,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseNewHire, type NewHire } from '../workflows/new-hire.js';
 import type { UndoOutcome, VendorUser } from '../workflows/vendor-contract.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { VendorErrorType } from './http.js';
+import { sameEmail, VendorErrorType } from './http.js';
 
-/** A user as a look-up or a duplicate answer shows it. */
+/** A user as a create, a look-up or a duplicate answer shows it. */
 export interface FoundUser {
   id: string;
+  /** Absent only where an answer does not carry it (a create that returns the id alone). */
+  email?: string;
+  /** As the vendor shows them: for the person who approves an adoption. */
+  name?: string;
+  role?: string;
+  /** The vendor's creation time, where it reports one: compared before an undo. */
+  createdAt?: string;
   links?: Record<string, string>;
 }
 
@@ -26,8 +33,10 @@ export interface VendorUserApi {
   create(hire: NewHire): Promise<CreateAnswer>;
   /** Case-insensitive; only users the vendor still counts as live (not archived/deleted). */
   findByEmail(email: string): Promise<FoundUser | undefined>;
-  /** 'already-gone' when the vendor no longer has the user (404, already archived...). */
-  remove(id: string): Promise<UndoOutcome>;
+  /** The live user with this id; undefined when the vendor no longer has it (404, archived, deleted). */
+  findById(id: string): Promise<FoundUser | undefined>;
+  /** Deletes or archives; 'not-found' when the vendor answered that it does not know the id. */
+  remove(id: string): Promise<'removed' | 'not-found'>;
 }
 
 /**
@@ -53,7 +62,15 @@ export async function createOrAdopt(api: VendorUserApi, input: NewHire): Promise
   const label = VENDOR_LABELS[api.vendor];
   const result = (found: FoundUser, origin: VendorUser['origin'], how: string): VendorUser => {
     log.info(`${label} user ${how}`, { vendor: api.vendor, userId: found.id, origin, attempt });
-    return { vendor: api.vendor, id: found.id, origin, email: hire.email, ...(found.links && { links: found.links }) };
+    return {
+      vendor: api.vendor,
+      id: found.id,
+      origin,
+      email: hire.email,
+      ...(found.createdAt && { createdAt: found.createdAt }),
+      ...(origin === 'adopted' && { existing: { ...(found.name && { name: found.name }), ...(found.role && { role: found.role }) } }),
+      ...(found.links && { links: found.links }),
+    };
   };
 
   if (attempt > 1) {
@@ -78,7 +95,13 @@ export async function createOrAdopt(api: VendorUserApi, input: NewHire): Promise
   return result(existing, origin, origin === 'adopted' ? 'already existed: adopted, will never be undone' : 'found after a duplicate answer on a retry');
 }
 
-/** Undo of a created user; idempotent (already gone is success), and refuses adopted users. */
+/**
+ * Undo of a created user; idempotent (gone already is success), and it proves identity first: ids
+ * can be handed out again (a vendor's reset, a recycled id), and an undo may run days after the
+ * create. It reads the user by id and removes it only if it is still the account this onboarding
+ * created: same email (case-insensitive) and, where the vendor reports one, the same creation
+ * time. Otherwise it removes nothing and fails for good, so the workflow reports manual cleanup.
+ */
 export async function undoCreatedUser(api: VendorUserApi, user: VendorUser): Promise<UndoOutcome> {
   const label = VENDOR_LABELS[api.vendor];
   if (user.vendor !== api.vendor) {
@@ -96,9 +119,44 @@ export async function undoCreatedUser(api: VendorUserApi, user: VendorUser): Pro
       details: [{ vendor: user.vendor, userId: user.id, origin: user.origin }],
     });
   }
-  const outcome = await api.remove(user.id);
-  log.info(`${label} user undo: ${outcome}`, { vendor: api.vendor, userId: user.id, outcome });
-  return outcome;
+  const current = await api.findById(user.id);
+  if (!current) {
+    log.info(`${label} user undo: already gone`, { vendor: api.vendor, userId: user.id });
+    return 'already-gone';
+  }
+  const mismatch = identityMismatch(user, current);
+  if (mismatch) {
+    throw ApplicationFailure.create({
+      message: `Refusing to undo ${label} user ${user.id}: that id now belongs to another account (${mismatch}); nothing was deleted`,
+      type: VendorErrorType.IdentityMismatch,
+      nonRetryable: true,
+      details: [{ vendor: user.vendor, userId: user.id, mismatch }],
+    });
+  }
+  if ((await api.remove(user.id)) === 'not-found') {
+    // A "not found" for a user we just read is no proof it is gone (a wrong route answers 404 too):
+    // only a second read that no longer finds it is.
+    if (await api.findById(user.id)) {
+      throw ApplicationFailure.create({
+        message: `${label} answered "not found" to the undo of user ${user.id}, but the user still exists: it was not removed`,
+        type: VendorErrorType.UndoNotConfirmed,
+        nonRetryable: true,
+        details: [{ vendor: user.vendor, userId: user.id }],
+      });
+    }
+    log.info(`${label} user undo: already gone`, { vendor: api.vendor, userId: user.id });
+    return 'already-gone';
+  }
+  log.info(`${label} user undone`, { vendor: api.vendor, userId: user.id });
+  return 'undone';
+}
+
+/** Why `current` is not the account `user` describes, or undefined when it is. */
+function identityMismatch(user: VendorUser, current: FoundUser): string | undefined {
+  if (current.email === undefined) return 'the vendor does not show its email, so it cannot be proven ours';
+  if (!sameEmail(current.email, user.email)) return 'its email differs';
+  if (user.createdAt && current.createdAt && user.createdAt !== current.createdAt) return 'it was created at another time';
+  return undefined;
 }
 
 function validHire(vendor: VendorName, input: NewHire): NewHire {

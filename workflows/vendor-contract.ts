@@ -16,6 +16,10 @@ export interface VendorUser {
   id: string;
   origin: UserOrigin;
   email: string;
+  /** When the vendor says the account was created, where it says so: part of its identity. */
+  createdAt?: string;
+  /** Adopted accounts: what the vendor shows of them, for the person who approves the adoption. */
+  existing?: { name?: string; role?: string };
   /** Extra vendor facts worth showing, e.g. meetergo `bookingUrl`. */
   links?: Record<string, string>;
 }
@@ -61,6 +65,10 @@ export const VendorErrorType = {
   Contract: 'VendorContractError',
   /** Undo of a user this onboarding did not create. */
   RefusedToUndo: 'RefusedToUndoPreexistingUser',
+  /** The id now belongs to another account (another email or creation time): nothing deleted. */
+  IdentityMismatch: 'VendorUserIdentityMismatch',
+  /** The removal was answered "not found" while a read still shows the user. */
+  UndoNotConfirmed: 'VendorUndoNotConfirmed',
   /** The activity got a hire that does not validate, or whose vendor is disabled. */
   InvalidInput: 'InvalidVendorActivityInput',
 } as const;
@@ -74,6 +82,8 @@ export const NON_RETRYABLE_VENDOR_ERROR_TYPES: readonly VendorErrorTypeName[] = 
   VendorErrorType.Rejected,
   VendorErrorType.Contract,
   VendorErrorType.RefusedToUndo,
+  VendorErrorType.IdentityMismatch,
+  VendorErrorType.UndoNotConfirmed,
   VendorErrorType.InvalidInput,
 ];
 

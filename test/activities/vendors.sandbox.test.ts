@@ -29,6 +29,10 @@ interface VendorCase {
   emptyLookUp: unknown;
   /** The sandbox state an undo leaves. */
   undoneState: 'deleted' | 'archived';
+  /** Method and path regex of the undo call, for fault matching. */
+  undo: { method: string; path: string };
+  /** Whether the vendor reports a creation time in its create answer (compared before an undo). */
+  createdAtAtCreate: boolean;
   unknownId: string;
   /** A 400 in the vendor's own shape, and what of it must reach the failure message. */
   invalid: { body: unknown; mentions: string[] };
@@ -37,6 +41,8 @@ interface VendorCase {
 const CASES: VendorCase[] = [
   {
     vendor: 'netbird',
+    undo: { method: 'DELETE', path: '^/users/' },
+    createdAtAtCreate: false,
     createPath: '^/users$',
     lookUpPath: '^/users$',
     emptyLookUp: [],
@@ -46,6 +52,8 @@ const CASES: VendorCase[] = [
   },
   {
     vendor: 'siit',
+    undo: { method: 'PATCH', path: '/archive$' },
+    createdAtAtCreate: true,
     createPath: '^/users$',
     lookUpPath: '^/users$',
     emptyLookUp: { meta: { count: 0, total: 0, current_page: 1, per_page: 25 }, results: [] },
@@ -55,6 +63,8 @@ const CASES: VendorCase[] = [
   },
   {
     vendor: 'meetbit',
+    undo: { method: 'DELETE', path: '^/users/' },
+    createdAtAtCreate: true,
     createPath: '^/users$',
     lookUpPath: '^/users$',
     emptyLookUp: { message: 'OK', data: [] },
@@ -64,6 +74,8 @@ const CASES: VendorCase[] = [
   },
   {
     vendor: 'meetergo',
+    undo: { method: 'DELETE', path: '^/user/' },
+    createdAtAtCreate: false,
     createPath: '^/user$',
     lookUpPath: '^/user$',
     emptyLookUp: { users: [], total: 0 },
@@ -73,6 +85,8 @@ const CASES: VendorCase[] = [
   },
   {
     vendor: 'partoo',
+    undo: { method: 'DELETE', path: '^/user/' },
+    createdAtAtCreate: false,
     createPath: '^/user$',
     lookUpPath: '^/user/search$',
     emptyLookUp: { page: 1, max_page: 1, count: 0, users: [] },
@@ -184,6 +198,33 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
     expect(await undo(user)).toBe('undone');
     expect(usersWith(h.email).map((u) => u.state)).toEqual([c.undoneState]);
     expect(await undo(user, 2)).toBe('already-gone');
+  });
+
+  it('undo refuses an id that now belongs to another account (another email): nothing deleted, manual cleanup', async () => {
+    const other = await create(hire());
+    // Our record says the id was the hire's; the vendor now shows another account under it.
+    const stale: VendorUser = { ...other, email: 'someone.else@example.com' };
+    const refused = await failure(undo(stale));
+    expect(refused).toMatchObject({ type: VendorErrorType.IdentityMismatch, nonRetryable: true });
+    expect(refused.message).toContain(`user ${other.id}: that id now belongs to another account (its email differs); nothing was deleted`);
+    expect(live(other.email).map((u) => u.id)).toEqual([other.id]);
+  });
+
+  it(`records the creation time where the create answer has it${c.createdAtAtCreate ? ', and refuses an undo when it differs' : ''}`, async () => {
+    const user = await create(hire());
+    expect(user.createdAt !== undefined).toBe(c.createdAtAtCreate);
+    if (!c.createdAtAtCreate) return;
+    const refused = await failure(undo({ ...user, createdAt: '2001-01-01T00:00:00.000Z' }));
+    expect(refused.message).toContain('it was created at another time');
+    expect(live(user.email)).toHaveLength(1);
+  });
+
+  it('an undo answered 404 while the user still exists is not "already gone": it fails for good, nothing claimed', async () => {
+    const user = await create(hire());
+    sandbox().addFault({ kind: 'fail-next', count: 1, status: 404, match: c.undo });
+    const err = await failure(undo(user));
+    expect(err).toMatchObject({ type: VendorErrorType.UndoNotConfirmed, nonRetryable: true });
+    expect(live(user.email).map((u) => u.id)).toEqual([user.id]);
   });
 
   it('undo of an unknown id is already-gone', async () => {
