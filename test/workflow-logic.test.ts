@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { OnboardingClient, type OnboardingHandle } from '../client/onboarding-client.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
-import { approveUpdate, progressQuery, rejectUpdate } from '../workflows/definitions.js';
+import { approveSignal, approveUpdate, progressQuery, rejectUpdate } from '../workflows/definitions.js';
 import type { NewHireInput } from '../workflows/new-hire.js';
 import type { OnboardingOptions } from '../workflows/options.js';
 import type { InviteState, OnboardingProgress, OnboardingStatus, VendorState } from '../workflows/progress.js';
@@ -19,7 +19,7 @@ import { uniqueHire } from './support/hires.js';
 import { UNTHROTTLED } from './support/saga-harness.js';
 import { ScriptedVendors, type HireScript } from './support/scripted-vendors.js';
 import { connectClient, connectWorker, workflowBundle } from './support/temporal.js';
-import { waitForStatus } from './support/wait.js';
+import { until, waitForStatus } from './support/wait.js';
 
 const NAMESPACE = process.env.WORKFLOW_LOGIC_NAMESPACE!;
 /**
@@ -138,7 +138,7 @@ const CASES: Case[] = [
       await run.waitFor('awaiting-approval');
       expect(await run.decide(approveUpdate, {})).toMatch(/approve needs \{"by"/);
       expect(await run.decide(approveUpdate, { by: 'it-lead' })).toBeUndefined();
-      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toMatch(/nothing awaits approval/);
+      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toMatch(/already approved by it-lead/);
     },
     outcome: 'completed',
     status: 'completed',
@@ -148,7 +148,7 @@ const CASES: Case[] = [
   {
     name: 'Partoo off: nothing to approve (an approval is refused), completes at once',
     hire: { vendors: only('netbird', 'siit', 'meetbit', 'meetergo') },
-    act: async (run) => expect(await run.decide(approveUpdate, { by: 'it-lead' })).toMatch(/nothing awaits approval \(Partoo invitation: not-applicable\)/),
+    act: async (run) => expect(await run.decide(approveUpdate, { by: 'it-lead' })).toMatch(/nothing awaits approval \(the onboarding is (creating|completed)\)/),
     outcome: 'completed',
     status: 'completed',
     vendors: { partoo: 'skipped' },
@@ -163,14 +163,85 @@ const CASES: Case[] = [
     invite: 'not-applicable',
   },
   {
-    name: 'every account existed: all adopted, nothing to invite',
+    name: 'every account existed: a person approves the adoption; nothing created, nothing deleted',
     script: { create: all('adopted') },
+    act: async (run) => {
+      const waiting = await run.waitFor('awaiting-approval');
+      expect(waiting.approvalFor).toEqual(['adoption']);
+      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toBeUndefined();
+    },
     outcome: 'completed',
     status: 'completed',
     vendors: all('adopted'),
     invite: 'not-applicable',
   },
-  { name: 'rejected while waiting: every user undone, newest first', act: rejectWhileWaiting, outcome: 'rejected', status: 'rolled-back', invite: 'cancelled', message: /Rejected by hr@example.com: offer withdrawn/ },
+  {
+    name: 'every account existed and the adoption is rejected: nothing deleted',
+    script: { create: all('adopted') },
+    act: rejectWhileWaiting,
+    outcome: 'rejected',
+    status: 'rejected',
+    vendors: all('adopted'),
+    invite: 'not-applicable',
+  },
+  {
+    name: 'an adoption waits for a person even when the invitation release time has passed',
+    hire: { vendors: inPast },
+    script: { create: { siit: 'adopted' } },
+    act: async (run) => {
+      const waiting = await run.waitFor('awaiting-approval');
+      expect(waiting.approvalFor).toEqual(['partoo-invitation', 'adoption']);
+      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toBeUndefined();
+    },
+    outcome: 'completed',
+    status: 'completed',
+    vendors: { siit: 'adopted' },
+    invite: 'sent',
+    invitesSent: 1,
+  },
+  {
+    name: 'adoptExisting "never": an existing account fails the onboarding at once, naming the vendor; the rest is undone',
+    hire: { adoptExisting: 'never' },
+    script: { create: { meetbit: 'adopted' } },
+    outcome: 'failed',
+    status: 'failed',
+    vendors: { meetbit: 'adopted' },
+    invite: 'cancelled',
+    message: /Accounts already exist at MeetBit \(user meetbit-logic-[0-9a-f]+\) and adoptExisting is "never"/,
+  },
+  {
+    name: 'an approve signal without "by" is not dropped silently: it is recorded with the reason, then a proper approval completes',
+    act: async (run) => {
+      await run.waitFor('awaiting-approval');
+      await run.handle.signal(approveSignal, {} as never);
+      const recorded = await until('the ignored signal in the progress', async () => {
+        const progress = await run.handle.query(progressQuery);
+        return progress.ignoredSignals.length > 0 ? progress.ignoredSignals : undefined;
+      });
+      expect(recorded).toEqual([{ signal: 'approve', at: expect.any(String), reason: 'approve needs {"by": "<who approves>"}' }]);
+      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toBeUndefined();
+    },
+    outcome: 'completed',
+    status: 'completed',
+    invite: 'sent',
+    invitesSent: 1,
+  },
+  {
+    name: 'an approval while the users are still being created is refused: nobody has seen what to approve',
+    script: { create: { partoo: 'held' } },
+    options: HELD_OPTIONS,
+    act: async (run) => {
+      await vendors.reached(run.hire.email, 'create', 'partoo');
+      expect(await run.decide(approveUpdate, { by: 'it-lead' })).toMatch(/nothing awaits approval \(the onboarding is creating\)/);
+      vendors.release(run.hire.email, 'create', 'partoo');
+      await approveBy('it-lead')(run);
+    },
+    outcome: 'completed',
+    status: 'completed',
+    invite: 'sent',
+    invitesSent: 1,
+  },
+  { name: 'rejected while waiting: every user undone, newest first', act: rejectWhileWaiting, outcome: 'rejected', status: 'rejected', invite: 'cancelled', message: /Rejected by hr@example.com: offer withdrawn/ },
   {
     name: 'rejected while a create is in flight: the create is awaited, then undone',
     script: { create: { netbird: 'held' } },
@@ -181,7 +252,7 @@ const CASES: Case[] = [
       vendors.release(run.hire.email, 'create', 'netbird');
     },
     outcome: 'rejected',
-    status: 'rolled-back',
+    status: 'rejected',
     invite: 'cancelled',
   },
   {
@@ -209,7 +280,7 @@ const CASES: Case[] = [
       vendors.release(run.hire.email, 'undo', 'partoo');
     },
     outcome: 'rejected',
-    status: 'rolled-back',
+    status: 'rejected',
     invite: 'cancelled',
   },
   {
@@ -219,7 +290,7 @@ const CASES: Case[] = [
       await run.handle.cancel();
     },
     outcome: 'cancelled',
-    status: 'rolled-back',
+    status: 'cancelled',
     invite: 'cancelled',
   },
   {
@@ -232,7 +303,7 @@ const CASES: Case[] = [
       vendors.release(run.hire.email, 'create', 'meetergo');
     },
     outcome: 'cancelled',
-    status: 'rolled-back',
+    status: 'cancelled',
     invite: 'cancelled',
   },
   {
@@ -245,7 +316,7 @@ const CASES: Case[] = [
       await run.handle.cancel();
     },
     outcome: 'cancelled',
-    status: 'rolled-back',
+    status: 'cancelled',
     invite: 'cancelled',
   },
   ...VENDORS.map(
@@ -253,7 +324,7 @@ const CASES: Case[] = [
       name: `the ${vendor} create is refused: the others are undone, nothing to clean up`,
       script: { create: { [vendor]: 'refused' } },
       outcome: 'failed',
-      status: 'rolled-back',
+      status: 'failed',
       vendors: { [vendor]: 'failed' },
       invite: 'cancelled',
       message: new RegExp(`Creating users failed \\(.*rejected the create.*every user this onboarding created was undone`, 'i'),
@@ -273,7 +344,7 @@ const CASES: Case[] = [
     name: 'a create fails after another vendor adopted: the adopted user is never undone',
     script: { create: { netbird: 'adopted', meetergo: 'refused' } },
     outcome: 'failed',
-    status: 'rolled-back',
+    status: 'failed',
     vendors: { netbird: 'adopted', meetergo: 'failed' },
     invite: 'cancelled',
   },
@@ -295,7 +366,7 @@ const CASES: Case[] = [
     script: { invite: 'fails' },
     act: approveBy('it-lead'),
     outcome: 'failed',
-    status: 'rolled-back',
+    status: 'failed',
     invite: 'cancelled',
     message: /Sending the Partoo invitation failed/,
   },
@@ -318,14 +389,14 @@ async function createsInCompletionOrder(handle: OnboardingHandle): Promise<Vendo
 
 async function outcomeOf(handle: OnboardingHandle): Promise<{ outcome: Outcome; message?: string }> {
   try {
-    await handle.result();
-    return { outcome: 'completed' };
+    const result = await handle.result();
+    return { outcome: result.status, message: result.status === 'rejected' ? (await handle.query(progressQuery)).failure : undefined };
   } catch (err) {
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause;
     if (cause instanceof CancelledFailure) return { outcome: 'cancelled', message: cause.message };
     const type = (cause as ApplicationFailure).type;
-    const outcome = ({ OnboardingRejected: 'rejected', OnboardingFailed: 'failed', InvalidOnboardingInput: 'invalid' } as const)[type as string];
+    const outcome = ({ OnboardingFailed: 'failed', InvalidOnboardingInput: 'invalid' } as const)[type as string];
     if (!outcome) throw err;
     return { outcome, message: cause!.message };
   }

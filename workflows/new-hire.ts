@@ -169,6 +169,12 @@ export const NewHireSchema = z.strictObject({
     .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or fr-FR')
     .default('en'),
   workHours: WorkHoursSchema.default(DEFAULT_WORK_HOURS),
+  /**
+   * When a vendor already has an account for the hire's email: "ask" (a person approves adopting
+   * it, seeing what the vendor shows of it) or "never" (the onboarding fails at once, naming the
+   * vendors, after undoing what it created).
+   */
+  adoptExisting: z.enum(['ask', 'never']).default('ask'),
   vendors: VendorsSchema.prefault({}),
 });
 

@@ -2,30 +2,17 @@
  * One onboarding's state and its publishing. Every change goes through a method here, and every
  * method publishes what it changed: the `progress` query reads the same object, the search
  * attributes are upserted when their values change, and the Web UI's current details are redrawn.
- * The people's decisions (approve, reject) are taken here too, with the reason for any refusal.
+ * The people's decisions (approve, reject) are taken here too, with the reason for any refusal;
+ * a signal cannot answer, so a refused one is recorded where people look.
  */
-import {
-  ApplicationFailure,
-  CancelledFailure,
-  log,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import {
-  approveSignal,
-  approveUpdate,
-  progressQuery,
-  rejectSignal,
-  rejectUpdate,
-  type ApprovalInput,
-  type RejectionInput,
-} from './definitions.js';
+import { ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { approveSignal, approveUpdate, progressQuery, rejectSignal, rejectUpdate, type ApprovalInput, type RejectionInput } from './definitions.js';
 import type { NewHire } from './new-hire.js';
 import {
   initialProgress,
   renderDetails,
   vendorsDone,
+  type ApprovalSubject,
   type InviteProgress,
   type ManualCleanup,
   type OnboardingProgress,
@@ -35,10 +22,15 @@ import {
 import { ONBOARDING_AWAITING, ONBOARDING_MANUAL_CLEANUP, ONBOARDING_STATUS, ONBOARDING_VENDORS_DONE } from './search-attributes.js';
 import { VENDOR_LABELS, type VendorName } from './vendors.js';
 
+/** How an onboarding that did not fail ended: completed, or rejected by a person (a business decision, not a crash). */
 export interface OnboardingResult {
-  status: 'completed';
+  status: 'completed' | 'rejected';
   vendors: Record<VendorName, VendorProgress>;
   invite: InviteProgress;
+  approvedBy?: string;
+  rejectedBy?: string;
+  rejectionReason?: string;
+  manualCleanup: ManualCleanup[];
 }
 
 type Decision = 'approve' | 'reject';
@@ -71,28 +63,40 @@ export class OnboardingState {
     return this.approval;
   }
 
-  /** The invitation is held and nobody has decided yet. */
-  awaitsApproval(): boolean {
-    return this.progress.invite.state === 'held' && !this.approval && !this.rejection;
-  }
-
-  /** A person approved or rejected (what ends the wait for the invitation). */
-  decided(): boolean {
-    return this.approval !== undefined || this.rejection !== undefined;
-  }
-
   get invite(): InviteProgress {
     return this.progress.invite;
+  }
+
+  /** The onboarding waits for a person, and nobody has decided yet. */
+  awaitsApproval(): boolean {
+    return this.progress.status === 'awaiting-approval' && !this.approval && !this.rejection;
+  }
+
+  /** A person approved or rejected (what ends the wait). */
+  decided(): boolean {
+    return this.approval !== undefined || this.rejection !== undefined;
   }
 
   vendor(vendor: VendorName): Readonly<VendorProgress> {
     return this.progress.vendors[vendor];
   }
 
+  hasManualCleanup(): boolean {
+    return this.progress.manualCleanup.length > 0;
+  }
+
   // ---- changes: each one publishes ----
 
   setStatus(status: OnboardingStatus): void {
     this.change((p) => (p.status = status));
+  }
+
+  /** Starts the wait for a person, saying what the approval covers. */
+  awaitApproval(subjects: ApprovalSubject[]): void {
+    this.change((p) => {
+      p.approvalFor = subjects;
+      p.status = 'awaiting-approval';
+    });
   }
 
   setVendor(vendor: VendorName, update: Partial<VendorProgress>): void {
@@ -112,29 +116,33 @@ export class OnboardingState {
     if (state === 'held' || state === 'sending') this.setInvite({ ...this.progress.invite, state: 'cancelled' });
   }
 
-  hasManualCleanup(): boolean {
-    return this.progress.manualCleanup.length > 0;
-  }
-
   addManualCleanup(item: ManualCleanup): void {
     this.change((p) => p.manualCleanup.push(item));
   }
 
-  /** Records why the onboarding ends and returns the failure that ends it. */
-  failure(type: 'OnboardingFailed' | 'OnboardingRejected', message: string, cause?: Error): ApplicationFailure {
-    this.change((p) => (p.failure = message));
-    return ApplicationFailure.create({ type, message, nonRetryable: true, cause, details: [this.outcomeDetails()] });
+  // ---- endings: each logs the outcome with the reason, for the worker's log at 3 a.m. ----
+
+  /** A step failed for good: the workflow fails, naming the vendor and its reason. */
+  failure(message: string, cause?: Error): ApplicationFailure {
+    this.end('failed', message);
+    return ApplicationFailure.create({ type: 'OnboardingFailed', message, nonRetryable: true, cause, details: [this.outcomeDetails()] });
   }
 
   /** Ends the workflow as Cancelled (what the UI shows), with what the rollback did. */
   cancelled(message: string): CancelledFailure {
-    this.change((p) => (p.failure = message));
+    this.end('cancelled', message);
     return new CancelledFailure(message, [this.outcomeDetails()]);
   }
 
+  /** A rejection completes the workflow: a business decision, not a crash. */
+  rejected(message: string): OnboardingResult {
+    this.end('rejected', message);
+    return this.result('rejected');
+  }
+
   complete(): OnboardingResult {
-    this.setStatus('completed');
-    return { status: 'completed', vendors: this.progress.vendors, invite: this.progress.invite };
+    this.end('completed');
+    return this.result('completed');
   }
 
   /** "every user this onboarding created was undone" or the leftovers by vendor and id. */
@@ -149,14 +157,21 @@ export class OnboardingState {
   /** Why an approval is refused, or undefined when it is taken. */
   approvalRefusal(input: unknown): string | undefined {
     if (!actor(input)) return 'approve needs {"by": "<who approves>"}';
-    if (!this.awaitsApproval()) return `nothing awaits approval (Partoo invitation: ${this.progress.invite.state})`;
+    if (this.approval) return `already approved by ${this.approval.by}`;
+    if (!this.awaitsApproval()) return `nothing awaits approval (the onboarding is ${this.progress.status})`;
     return undefined;
   }
 
   approve(input: unknown): string {
     this.approval = actor(input)!;
-    this.publish();
-    return `Partoo invitation approved by ${this.approval.by}`;
+    this.change((p) => {
+      p.approvedBy = this.approval!.by;
+      p.lastDecisionAt = new Date().toISOString();
+    });
+    // In the memo, so a list of onboardings shows who decided without asking each one (a memo
+    // goes through the payload codec, unlike a search attribute).
+    upsertMemo({ approvedBy: this.approval.by });
+    return `approved by ${this.approval.by}`;
   }
 
   /** Why a rejection is refused, or undefined when it is taken. */
@@ -169,8 +184,13 @@ export class OnboardingState {
 
   reject(input: unknown): string {
     this.rejection = actor<RejectionInput>(input)!;
-    this.change((p) => (p.rejectedBy = this.rejection!.by));
-    return `Onboarding rejected by ${this.rejection.by}: every user it created will be undone`;
+    this.change((p) => {
+      p.rejectedBy = this.rejection!.by;
+      if (this.rejection!.reason) p.rejectionReason = this.rejection!.reason;
+      p.lastDecisionAt = new Date().toISOString();
+    });
+    upsertMemo({ rejectedBy: this.rejection.by });
+    return `rejected by ${this.rejection.by}: every user it created will be undone`;
   }
 
   /**
@@ -194,11 +214,38 @@ export class OnboardingState {
     return decision === 'approve' ? this.approve(input) : this.reject(input);
   }
 
-  /** A signal cannot answer: a refused one is logged. */
+  /** A signal cannot answer: a refused one is recorded in the progress and shown in the details. */
   private signalled(decision: Decision, input: unknown): void {
-    const refused = this.refusal(decision, input);
-    if (refused) log.warn(`${decision} signal ignored: ${refused}`);
-    else this.decide(decision, input);
+    const reason = this.refusal(decision, input);
+    if (!reason) {
+      this.decide(decision, input);
+      return;
+    }
+    const by = actor(input)?.by;
+    log.warn(`${decision} signal ignored: ${reason}`, { by, status: this.progress.status });
+    this.change((p) => p.ignoredSignals.push({ signal: decision, ...(by && { by }), at: new Date().toISOString(), reason }));
+  }
+
+  private end(status: 'completed' | 'rejected' | 'cancelled' | 'failed', reason?: string): void {
+    this.change((p) => {
+      if (reason && status !== 'completed') p.failure = reason;
+      // A leftover outranks how it ended: it is what someone must act on.
+      p.status = this.hasManualCleanup() ? 'needs-manual-cleanup' : status;
+    });
+    log.info(`Onboarding ${status}`, { status: this.progress.status, ...(reason && { reason }) });
+  }
+
+  private result(status: OnboardingResult['status']): OnboardingResult {
+    const p = this.progress;
+    return {
+      status,
+      vendors: p.vendors,
+      invite: p.invite,
+      manualCleanup: p.manualCleanup,
+      ...(p.approvedBy && { approvedBy: p.approvedBy }),
+      ...(p.rejectedBy && { rejectedBy: p.rejectedBy }),
+      ...(p.rejectionReason && { rejectionReason: p.rejectionReason }),
+    };
   }
 
   private change(apply: (progress: OnboardingProgress) => void): void {
@@ -208,7 +255,7 @@ export class OnboardingState {
 
   private publish(): void {
     const p = this.progress;
-    p.awaiting = this.awaitsApproval() && p.status === 'awaiting-approval' ? 'partoo-invite-approval' : 'none';
+    p.awaiting = this.awaitsApproval() ? 'approval' : 'none';
     const values = { status: p.status, awaiting: p.awaiting, done: vendorsDone(p), cleanup: [...new Set(p.manualCleanup.map((m) => m.vendor))] };
     const serialized = JSON.stringify(values);
     if (serialized !== this.published) {

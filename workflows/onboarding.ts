@@ -1,6 +1,7 @@
 /**
- * onboardNewHire: creates one hire's user in each enabled vendor, holds Partoo's invitation until
- * it is approved (or its release time comes), and undoes everything it created if a step fails
+ * onboardNewHire: creates one hire's user in each enabled vendor, holds Partoo's invitation (and
+ * the adoption of any account that already existed) until a person approves (or, for the
+ * invitation alone, its release time comes), and undoes everything it created if a step fails
  * for good, the onboarding is rejected, or it is cancelled.
  */
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
@@ -9,6 +10,7 @@ import type { NewHire } from './new-hire.js';
 import { parseOnboardingInput } from './onboarding-input.js';
 import { OnboardingState, type OnboardingResult } from './onboarding-state.js';
 import type { OnboardingOptions } from './options.js';
+import type { ApprovalSubject } from './progress.js';
 import { Rollback } from './rollback.js';
 import type { VendorUser } from './vendor-contract.js';
 import { partooInvite, vendorSteps, type VendorSteps } from './vendor-steps.js';
@@ -28,34 +30,39 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
   if (failed.length > 0) {
     await rollback.run();
     const names = failed.map((f) => `${VENDOR_LABELS[f.vendor]}: ${describeFailure(f.error)}`).join('; ');
-    throw state.failure('OnboardingFailed', `Creating users failed (${names}); ${state.rollbackSummary()}`, failed[0]!.error);
+    throw state.failure(`Creating users failed (${names}); ${state.rollbackSummary()}`, failed[0]!.error);
   }
   if (CancellationScope.current().consideredCancelled) {
     await rollback.run();
     throw state.cancelled(`Onboarding cancelled; ${state.rollbackSummary()}`);
   }
+  const adopted = rollback.adopted();
+  if (adopted.length > 0 && hire.adoptExisting === 'never') {
+    await rollback.run();
+    const where = adopted.map((u) => `${VENDOR_LABELS[u.vendor]} (user ${u.id})`).join(', ');
+    throw state.failure(`Accounts already exist at ${where} and adoptExisting is "never"; ${state.rollbackSummary()}`);
+  }
 
-  // 2. Partoo's invitation, held until a person approves or its release time comes.
+  // 2. A person approves what cannot go ahead alone: Partoo's held invitation, and adopting
+  //    accounts nobody has yet confirmed are the hire's. Only the invitation may be released by time.
   const partoo = rollback.user('partoo');
-  if (partoo?.origin === 'adopted') {
-    // The hire already had a Partoo account: it is not ours to invite (or to undo).
-    state.setInvite({ state: 'not-applicable' });
-  } else if (partoo && !state.rejectedBy) {
-    try {
-      await holdInvitation(hire, state);
-      if (!state.rejectedBy) await sendInvitation(partoo, state, partooInvite(options));
-    } catch (err) {
-      await rollback.run();
-      if (isCancellation(err)) throw state.cancelled(`Onboarding cancelled; ${state.rollbackSummary()}`);
-      throw state.failure('OnboardingFailed', `Sending the Partoo invitation failed (${describeFailure(err)}); ${state.rollbackSummary()}`, err as Error);
-    }
+  const invitation = partoo?.origin === 'created';
+  if (partoo?.origin === 'adopted') state.setInvite({ state: 'not-applicable' }); // not ours to invite (or undo)
+  const subjects: ApprovalSubject[] = [...(invitation ? ['partoo-invitation' as const] : []), ...(adopted.length > 0 ? ['adoption' as const] : [])];
+  try {
+    if (subjects.length > 0 && !state.rejectedBy) await waitForApproval(hire, state, subjects);
+    if (invitation && !state.rejectedBy) await sendInvitation(partoo, state, partooInvite(options));
+  } catch (err) {
+    await rollback.run();
+    if (isCancellation(err)) throw state.cancelled(`Onboarding cancelled; ${state.rollbackSummary()}`);
+    throw state.failure(`Sending the Partoo invitation failed (${describeFailure(err)}); ${state.rollbackSummary()}`, err as Error);
   }
 
   // 3. A rejection taken at any point before the invitation went out rolls everything back.
   const rejection = state.rejectedBy;
   if (rejection) {
     await rollback.run();
-    throw state.failure('OnboardingRejected', `Rejected by ${rejection.by}${rejection.reason ? `: ${rejection.reason}` : ''}; ${state.rollbackSummary()}`);
+    return state.rejected(`Rejected by ${rejection.by}${rejection.reason ? `: ${rejection.reason}` : ''}; ${state.rollbackSummary()}`);
   }
   return state.complete();
 }
@@ -76,7 +83,7 @@ async function createUsers(hire: NewHire, vendors: Record<VendorName, VendorStep
         try {
           const user = await vendors[vendor].create(hire);
           rollback.add(user);
-          state.setVendor(vendor, { state: user.origin, id: user.id, origin: user.origin, links: user.links });
+          state.setVendor(vendor, { state: user.origin, id: user.id, origin: user.origin, existing: user.existing, links: user.links });
         } catch (err) {
           const error = describeFailure(err);
           failed.push({ vendor, error: err as Error });
@@ -94,19 +101,18 @@ async function createUsers(hire: NewHire, vendors: Record<VendorName, VendorStep
 }
 
 /**
- * Waits for approval, the release time, a rejection or cancellation (which throws out of
- * `condition`). The wait is durable: it survives worker restarts and may last weeks.
+ * Waits for a person (approve or reject), cancellation (which throws out of `condition`), or,
+ * when only the invitation waits, its release time. The wait is durable: it survives worker
+ * restarts and may last weeks.
  */
-async function holdInvitation(hire: NewHire, state: OnboardingState): Promise<void> {
-  state.setStatus('awaiting-approval');
-  const releaseAt = hire.vendors.partoo.inviteAt;
+async function waitForApproval(hire: NewHire, state: OnboardingState, subjects: ApprovalSubject[]): Promise<void> {
+  const releaseAt = subjects.includes('adoption') ? undefined : hire.vendors.partoo.inviteAt;
   const untilRelease = releaseAt === undefined ? undefined : Date.parse(releaseAt) - Date.now();
-  if (untilRelease === undefined) {
-    await condition(() => state.decided());
-  } else if (!state.decided() && untilRelease > 0) {
-    // A release time already past needs no timer (a server timer takes up to a second to fire).
-    await condition(() => state.decided(), untilRelease);
-  }
+  // A release time already past needs no wait (and no timer: a server timer takes up to a second).
+  if (untilRelease !== undefined && untilRelease <= 0) return;
+  state.awaitApproval(subjects);
+  if (untilRelease === undefined) await condition(() => state.decided());
+  else await condition(() => state.decided(), untilRelease);
 }
 
 /** Sends the invitation once; the activity is idempotent, a retry after a lost answer is "already sent". */

@@ -16,21 +16,31 @@ export type VendorState =
   | 'undone'
   | 'manual-cleanup';
 
+/** Where an onboarding stands. The last five are final; `needs-manual-cleanup` wins over the others. */
 export type OnboardingStatus =
   | 'creating'
   | 'awaiting-approval'
   | 'inviting'
-  | 'completed'
   | 'compensating'
-  | 'rolled-back'
-  | 'needs-manual-cleanup';
+  | 'completed'
+  | 'rejected' // a person said no: everything it created was undone
+  | 'cancelled' // cancelled: everything it created was undone
+  | 'failed' // a step failed for good: everything it created was undone
+  | 'needs-manual-cleanup'; // ended, but something could not be undone: a person must act
 
-export type Awaiting = 'partoo-invite-approval' | 'none';
+export const FINAL_STATUSES: readonly OnboardingStatus[] = ['completed', 'rejected', 'cancelled', 'failed', 'needs-manual-cleanup'];
+
+export type Awaiting = 'approval' | 'none';
+
+/** What an approval covers: the held Partoo invitation, the adoption of accounts that already existed, or both. */
+export type ApprovalSubject = 'partoo-invitation' | 'adoption';
 
 export interface VendorProgress {
   state: VendorState;
   id?: string;
   origin?: VendorUser['origin'];
+  /** An adopted account as the vendor shows it, for the person who approves the adoption. */
+  existing?: VendorUser['existing'];
   links?: Record<string, string>;
   error?: string;
 }
@@ -50,15 +60,32 @@ export interface InviteProgress {
   releasedBy?: 'approval' | 'release-time';
 }
 
+/** A signal the onboarding did not act on: a signal cannot answer, so it is recorded and shown. */
+export interface IgnoredSignal {
+  signal: 'approve' | 'reject';
+  by?: string;
+  /** Workflow time, ISO 8601. */
+  at: string;
+  reason: string;
+}
+
 export interface OnboardingProgress {
   status: OnboardingStatus;
   awaiting: Awaiting;
+  /** What the approval is for, once the onboarding knows (after the creates). */
+  approvalFor: ApprovalSubject[];
+  approvedBy?: string;
   /** When the held invitation is released without approval (ISO 8601), if the input set one. */
   inviteReleaseAt?: string;
   invite: InviteProgress;
   rejectedBy?: string;
+  rejectionReason?: string;
   vendors: Record<VendorName, VendorProgress>;
   manualCleanup: ManualCleanup[];
+  /** Every ignored signal, oldest first. */
+  ignoredSignals: IgnoredSignal[];
+  /** When the last decision was taken (the details show only signals ignored since). */
+  lastDecisionAt?: string;
   failure?: string;
 }
 
@@ -69,9 +96,11 @@ export function initialProgress(enabled: (vendor: VendorName) => boolean): Onboa
   return {
     status: 'creating',
     awaiting: 'none',
+    approvalFor: [],
     invite: { state: enabled('partoo') ? 'held' : 'not-applicable' },
     vendors,
     manualCleanup: [],
+    ignoredSignals: [],
   };
 }
 
@@ -92,20 +121,33 @@ const STATE_ICON: Record<VendorState, string> = {
   'manual-cleanup': '🧹',
 };
 
-/** Markdown for the Web UI's "current details": readable at a glance, no PII (ids only). */
+const APPROVAL_SUBJECT: Record<ApprovalSubject, string> = {
+  'partoo-invitation': 'the Partoo invitation',
+  adoption: 'adopting the accounts that already exist',
+};
+
+/** Markdown for the Web UI's "current details": what needs a person first, then the vendors. */
 export function renderDetails(progress: OnboardingProgress): string {
   const lines = [`**Status:** ${progress.status}`];
   // What needs a person comes before the table: the UI shows current details in a frame of
   // fixed height, which cuts off the end.
-  if (progress.invite.state !== 'not-applicable') lines.push('', `**Partoo invitation:** ${progress.invite.state}`);
-  if (progress.awaiting === 'partoo-invite-approval') {
-    const when = progress.inviteReleaseAt ? `, or automatically at ${progress.inviteReleaseAt}` : '';
+  const ignored = progress.ignoredSignals.filter((i) => !progress.lastDecisionAt || i.at > progress.lastDecisionAt);
+  for (const i of ignored) {
+    lines.push('', `⚠️ **Ignored \`${i.signal}\` signal** at ${i.at}${i.by ? ` from ${i.by}` : ''}: ${i.reason}.`);
+  }
+  if (progress.awaiting === 'approval') {
+    const what = progress.approvalFor.map((s) => APPROVAL_SUBJECT[s]).join(' and ');
+    const when = progress.inviteReleaseAt && !progress.approvalFor.includes('adoption') ? `, or automatically at ${progress.inviteReleaseAt}` : '';
     lines.push(
       '',
-      `**Waiting for:** approval of the Partoo invitation${when}.`,
-      'Approve with *Send signal* → `approve` and input `{"by": "<your name>"}`; reject with `reject`.',
+      `**Waiting for:** approval of ${what}${when}.`,
+      'Approve with `npm run onboard -- approve <id> --by <you>` or `temporal workflow update execute --name approve --input \'{"by": "<you>"}\'`: both answer, and refuse with the reason. ' +
+        'The Web UI\'s *Send a Signal* (`approve`, input `{"by": "<you>"}`) cannot answer: a refused signal shows here. Reject the same way with `reject`.',
     );
   }
+  if (progress.invite.state !== 'not-applicable') lines.push('', `**Partoo invitation:** ${progress.invite.state}`);
+  if (progress.approvedBy) lines.push('', `**Approved by:** ${progress.approvedBy}`);
+  if (progress.rejectedBy) lines.push('', `**Rejected by:** ${progress.rejectedBy}${progress.rejectionReason ? `: ${progress.rejectionReason}` : ''}`);
   if (progress.failure) lines.push('', `**Failure:** ${progress.failure}`);
   if (progress.manualCleanup.length > 0) {
     lines.push('', '**Needs manual cleanup:**');
@@ -113,11 +155,11 @@ export function renderDetails(progress: OnboardingProgress): string {
       lines.push(`- ${VENDOR_LABELS[item.vendor]} ${item.id ? `user \`${item.id}\`` : "(look the hire's email up)"}: ${item.error}`);
     }
   }
-  lines.push('', '| vendor | state | id |', '|---|---|---|');
+  lines.push('', '| vendor | state | id | existing account |', '|---|---|---|---|');
   for (const vendor of VENDORS) {
-    const { state, id, origin } = progress.vendors[vendor];
-    const note = origin === 'adopted' ? ' (existed before; kept)' : '';
-    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state}${note} | ${id ?? ''} |`);
+    const { state, id, existing } = progress.vendors[vendor];
+    const account = existing ? [existing.name, existing.role].filter(Boolean).join(', ') : '';
+    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state} | ${id ?? ''} | ${account} |`);
   }
   return lines.join('\n');
 }

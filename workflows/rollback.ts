@@ -26,6 +26,11 @@ export class Rollback {
     return this.users.find((u) => u.vendor === vendor);
   }
 
+  /** Accounts that existed before this onboarding, kept as they are whatever happens. */
+  adopted(): VendorUser[] {
+    return this.users.filter((u) => u.origin === 'adopted');
+  }
+
   /**
    * Undoes every user this onboarding created, newest first; adopted users are never touched.
    * Non-cancellable: cancelling the workflow is what may have brought us here, and it must not
@@ -50,6 +55,5 @@ export class Rollback {
         }
       }
     });
-    state.setStatus(state.hasManualCleanup() ? 'needs-manual-cleanup' : 'rolled-back');
   }
 }

@@ -6,9 +6,9 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-/** Overall state, e.g. `creating`, `awaiting-approval`, `completed`, `rolled-back`. */
+/** Overall state: `creating`, `awaiting-approval`, `inviting`, `compensating`, then `completed`, `rejected`, `cancelled`, `failed` or `needs-manual-cleanup`. */
 export const ONBOARDING_STATUS = defineSearchAttributeKey('OnboardingStatus', SearchAttributeType.KEYWORD);
-/** What the onboarding waits for right now (`partoo-invite-approval`, `none`). */
+/** What the onboarding waits for right now (`approval`, `none`). */
 export const ONBOARDING_AWAITING = defineSearchAttributeKey('OnboardingAwaiting', SearchAttributeType.KEYWORD);
 /** Vendors whose user exists (created or adopted). */
 export const ONBOARDING_VENDORS_DONE = defineSearchAttributeKey('OnboardingVendorsDone', SearchAttributeType.KEYWORD_LIST);
