@@ -77,7 +77,7 @@ async function plainScript(sandboxes: Sandboxes, h: NewHire): Promise<void> {
 async function main(): Promise<void> {
   const server = await startDevServer();
   const sandboxes = await startSandboxes({ rateLimits: false });
-  Runtime.install({ logger: workerLogger(), shutdownSignals: [] });
+  Runtime.install({ logger: workerLogger({ level: 'WARN' }), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const workers = await createOnboardingWorkers({ connection: workerConnection, activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)), ratePerSecond: UNTHROTTLED });
   const connection = await Connection.connect({ address: server.address });

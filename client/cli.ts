@@ -3,19 +3,19 @@
  * and lists onboardings through the client library, with exit codes a script can rely on (see
  * EXIT and `--help`).
  */
-import { readFileSync } from 'node:fs';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import logUpdate from 'log-update';
-import { ConfigError, loadConfig, type TemporalConfig } from '../config/environment.js';
+import { ConfigError, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
 import type { OnboardingStatus } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
+import { JsonFileError, readJsonFile } from './cli/json-file.js';
 import { renderProgress } from './progress-view.js';
 
-const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5 } as const;
+const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5, interrupted: 130 } as const;
 
 /** An expected failure: its exit code and one line per problem on stderr, never a stack trace. */
 class CliError extends Error {
@@ -32,9 +32,11 @@ const STATUSES = Object.keys({
   creating: 1,
   'awaiting-approval': 1,
   inviting: 1,
-  completed: 1,
   compensating: 1,
-  'rolled-back': 1,
+  completed: 1,
+  rejected: 1,
+  cancelled: 1,
+  failed: 1,
   'needs-manual-cleanup': 1,
 } satisfies Record<OnboardingStatus, 1>);
 
@@ -60,7 +62,8 @@ Exit codes:
   2  bad input or usage
   3  refused by the workflow (e.g. nothing awaits approval, or it already ended)
   4  not found (no such onboarding)
-  5  cannot reach Temporal`,
+  5  cannot reach Temporal
+  130  interrupted (Ctrl-C)`,
   )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride(); // inherited by the commands below: we choose the exit codes
@@ -88,26 +91,23 @@ async function connect(): Promise<OnboardingClient> {
 
 program
   .command('start')
-  .description('start the onboarding of the new hire in <file> (JSON; "-" reads stdin)')
+  .description('start the onboarding of the new hire in <file> (JSON, relative to where you run it; "-" reads stdin)')
   .argument('<file>')
   .action(async (file: string) => {
-    const name = file === '-' ? 'stdin' : file;
-    let input: unknown;
-    try {
-      input = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
-    } catch (err) {
-      throw new CliError(EXIT.usage, `cannot read a new hire from ${name}: ${(err as Error).message}`);
-    }
+    const { name, value: input } = readJsonFile(file);
     const parsed = parseNewHire(input);
     if (!parsed.ok) {
       throw new CliError(EXIT.usage, parsed.issues.map((i) => `${name}: ${i.field}: ${i.message}`).join('\n'));
     }
     const { workflowId, started } = await (await connect()).start(input);
+    const link = workflowUiLink(temporalSettings(), workflowId);
     output(
-      { workflowId, started },
-      started
-        ? `Started ${workflowId}. Follow it: npm run onboard -- status ${workflowId} --watch`
-        : `${workflowId} already exists: nothing new was started.`,
+      { workflowId, started, ...(link && { webUi: link }) },
+      [
+        started ? `Started ${workflowId}.` : `${workflowId} already exists: nothing new was started.`,
+        ...(link ? [`Web UI: ${link}`] : []),
+        `Follow it: npm run onboard -- status ${workflowId} --watch`,
+      ].join('\n'),
     );
   });
 
@@ -172,8 +172,9 @@ program
   .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(100))
   .action(async ({ status, limit }: { status?: string; limit: number }) => {
     const rows = await (await connect()).list({ status, limit });
-    const table = new Table({ head: ['workflow id', 'status', 'awaiting', 'workflow', 'started'], style: { head: [], border: [] } });
-    table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', r.workflowStatus, r.startTime]));
+    const table = new Table({ head: ['workflow id', 'status', 'awaiting', 'decided by', 'workflow', 'started'], style: { head: [], border: [] } });
+    const decided = (r: (typeof rows)[number]) => (r.rejectedBy ? `rejected: ${r.rejectedBy}` : r.approvedBy ? `approved: ${r.approvedBy}` : '');
+    table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', decided(r), r.workflowStatus, r.startTime]));
     output(rows, rows.length > 0 ? table.toString() : 'No onboardings found.');
   });
 
@@ -195,6 +196,7 @@ function explain(err: unknown): { code: number; message?: string } {
     return { code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
   }
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };
+  if (err instanceof JsonFileError) return { code: EXIT.usage, message: err.message };
   if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message };
   if (err instanceof OnboardingNotFoundError) return { code: EXIT.notFound, message: `no onboarding ${err.workflowId} in namespace ${temporalSettings().namespace}` };
   if (err instanceof OnboardingRefusedError) return { code: EXIT.refused, message: `refused: ${err.reason}` };
@@ -209,6 +211,13 @@ function causes(err: unknown): string[] {
   if (!(err instanceof Error)) return [String(err)];
   return [err.message, ...(err.cause ? causes(err.cause) : [])];
 }
+
+// Ctrl-C (`status --watch` is the usual place for it): exit at once and quietly. Closing the
+// connection first would only make the calls in flight report it; the process owns nothing else.
+process.once('SIGINT', () => {
+  if (process.stdout.isTTY) logUpdate.done();
+  process.exit(EXIT.interrupted);
+});
 
 try {
   await program.parseAsync();

@@ -7,6 +7,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
+import { onboardingWorkflowId } from '../workflows/definitions.js';
 import type { NewHireIssue } from '../workflows/new-hire.js';
 import { loadOpenApiDocument } from './gateway/openapi.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './gateway/signature.js';
@@ -54,13 +55,17 @@ export function createGateway({ onboardings, secret, maxSkewSeconds = 300, now =
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  /** preHandler of every POST: a refused request gets 401 and reaches no handler. */
+  /**
+   * preHandler of every request but health and the document: a refused request gets 401 and
+   * reaches no handler. A GET has no body: its signed part is the request target as sent.
+   */
   async function requireSignature(request: FastifyRequest, reply: FastifyReply) {
+    const signed = request.method === 'GET' ? Buffer.from(request.url) : Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verdict = verifySignature(
       {
         timestamp: request.headers[TIMESTAMP_HEADER],
         signature: request.headers[SIGNATURE_HEADER],
-        rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        rawBody: signed,
       },
       secret,
       { nowSeconds: Math.floor(now() / 1000), maxSkewSeconds },
@@ -78,9 +83,23 @@ export function createGateway({ onboardings, secret, maxSkewSeconds = 300, now =
     return { workflowId, started };
   });
 
-  app.get<IdParams>('/onboardings/:id', async (request) => {
+  app.get<IdParams>('/onboardings/:id', { preHandler: requireSignature }, async (request) => {
     const { workflowId, workflowStatus, progress } = await onboardings.view(request.params.id);
     return { workflowId, workflowStatus, progress };
+  });
+
+  app.get<{ Querystring: { employeeId?: string } }>('/onboardings', { preHandler: requireSignature }, async (request) => {
+    const employeeId = request.query.employeeId?.trim();
+    if (!employeeId) throw new HttpError(400, 'employeeId is required', [{ field: 'employeeId', message: 'is required' }]);
+    const { workflowId, workflowStatus, progress } = await onboardings.view(onboardingWorkflowId(employeeId));
+    return { workflowId, workflowStatus, progress };
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const problem = await onboardings.unreachable();
+    if (problem) return reply.code(503).send({ error: problem });
+    return { status: 'ready' };
   });
 
   // Decisions go as updates: the workflow's validator refuses (409, with its reason) before

@@ -80,6 +80,8 @@ export interface OnboardingListing {
   workflowId: string;
   status: string | null;
   awaiting: string | null;
+  approvedBy: string | null;
+  rejectedBy: string | null;
   workflowStatus: WorkflowExecutionStatusName;
   startTime: string;
 }
@@ -111,26 +113,34 @@ export class OnboardingClient {
   /**
    * Starts the hire's onboarding, or returns the one that already exists: the workflow id is
    * derived from the HR employee id, a running onboarding is reused and a completed one is never
-   * repeated. Only an onboarding that failed or was cancelled (rolled back) may be started again.
+   * repeated. Only an onboarding that ended without onboarding anyone (failed, cancelled or
+   * rejected, everything undone) may be started again.
    */
   async start(newHire: unknown, options?: OnboardingOptions): Promise<StartedOnboarding> {
     const parsed = parseNewHire(newHire);
     if (!parsed.ok) throw new InvalidNewHireError(parsed.issues);
     const workflowId = onboardingWorkflowId(parsed.value.employeeId);
-    try {
-      const handle = await this.client.workflow.start<typeof onboardNewHire>('onboardNewHire', {
+    const start = (workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') =>
+      this.client.workflow.start<typeof onboardNewHire>('onboardNewHire', {
         taskQueue: WORKFLOW_TASK_QUEUE,
         workflowId,
         args: options ? [newHire, options] : [newHire],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy,
         typedSearchAttributes: [{ key: ONBOARDING_STATUS, value: 'creating' }],
         staticSummary: `Onboarding of employee ${parsed.value.employeeId} (starts ${parsed.value.startDate})`,
       });
-      return { workflowId, started: true, handle };
+    try {
+      return { workflowId, started: true, handle: await start('ALLOW_DUPLICATE_FAILED_ONLY') };
     } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // A rejection completes the workflow (a decision, not a crash), so the server's policy
+      // cannot tell it from an onboarding that completed: its status can.
+      const last = await this.handle(workflowId).describe();
+      if (last.status.name === 'COMPLETED' && last.typedSearchAttributes.get(ONBOARDING_STATUS) === 'rejected') {
+        return { workflowId, started: true, handle: await start('ALLOW_DUPLICATE') };
+      }
       // Running, or completed: either way this hire is (being) onboarded; hand back that one.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false, handle: this.handle(workflowId) };
-      throw err;
+      return { workflowId, started: false, handle: this.handle(workflowId) };
     }
   }
 
@@ -172,6 +182,17 @@ export class OnboardingClient {
     return this.decide(id, 'reject', (handle) => handle.executeUpdate(rejectUpdate, { args: [decision] }));
   }
 
+  /** Why Temporal or the namespace cannot be reached right now, or undefined when they can. */
+  async unreachable(timeoutMs = 3_000): Promise<string | undefined> {
+    const { namespace } = this.client.options;
+    try {
+      await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.describeNamespace({ namespace }));
+      return undefined;
+    } catch (err) {
+      return `cannot reach namespace ${namespace} on Temporal: ${(err as Error).message}`;
+    }
+  }
+
   /** Cancelling (never terminating) lets the onboarding undo what it created. */
   async cancel(id: string): Promise<void> {
     const workflowId = workflowIdOf(id);
@@ -181,21 +202,26 @@ export class OnboardingClient {
     await this.known(workflowId, () => handle.cancel());
   }
 
-  /** Onboardings, newest first, optionally only those in one `OnboardingStatus`. */
+  /**
+   * Onboardings, newest first, optionally only those in one `OnboardingStatus`. Only Elasticsearch
+   * visibility sorts on request (`ORDER BY`), so the matching executions are read and sorted here.
+   */
   async list({ status, limit = 100 }: { status?: string; limit?: number } = {}): Promise<OnboardingListing[]> {
     const query = `WorkflowType = 'onboardNewHire'${status ? ` AND OnboardingStatus = '${status}'` : ''}`;
     const rows: OnboardingListing[] = [];
     for await (const wf of this.client.workflow.list({ query })) {
+      const memo = (wf.memo ?? {}) as { approvedBy?: string; rejectedBy?: string };
       rows.push({
         workflowId: wf.workflowId,
         status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
         awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
+        approvedBy: memo.approvedBy ?? null,
+        rejectedBy: memo.rejectedBy ?? null,
         workflowStatus: wf.status.name,
         startTime: wf.startTime.toISOString(),
       });
-      if (rows.length >= limit) break;
     }
-    return rows;
+    return rows.sort((a, b) => b.startTime.localeCompare(a.startTime)).slice(0, limit);
   }
 
   /**

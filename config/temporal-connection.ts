@@ -22,6 +22,11 @@ export interface TemporalConfig {
   };
   /** Whether the connection uses TLS (for messages and links). */
   tls: boolean;
+  /**
+   * The Web UI's base URL, for links: TEMPORAL_UI_URL, else the dev server's convention (UI port =
+   * frontend port + 1000) for a server on this machine, else none.
+   */
+  uiUrl?: string;
 }
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7233';
@@ -65,16 +70,19 @@ export function readTemporalConfig(env: Record<string, string>): { config?: Temp
       problems.push({ variable: missing.variable, message: 'is required: mTLS needs both the client certificate and its key' });
     }
   }
+  if (env.TEMPORAL_UI_URL && !/^https?:\/\/\S+$/.test(env.TEMPORAL_UI_URL)) problems.push({ variable: 'TEMPORAL_UI_URL', message: 'must be an http(s) URL, e.g. http://127.0.0.1:8233' });
   if (problems.length > 0) return { problems };
 
   const { connectionOptions } = toClientOptions(profile);
   const useTls = connectionOptions.tls !== undefined && connectionOptions.tls !== false;
+  const uiUrl = env.TEMPORAL_UI_URL?.replace(/\/+$/, '') ?? devServerUiUrl(address);
   return {
     problems,
     config: {
       address,
       namespace,
       tls: useTls,
+      ...(uiUrl && { uiUrl }),
       connectionOptions: {
         address,
         ...(useTls && { tls: connectionOptions.tls }),
@@ -83,6 +91,16 @@ export function readTemporalConfig(env: Record<string, string>): { config?: Temp
       },
     },
   };
+}
+
+function devServerUiUrl(address: string): string | undefined {
+  const [host, port] = address.split(':');
+  return host === '127.0.0.1' || host === 'localhost' ? `http://${host}:${Number(port) + 1000}` : undefined;
+}
+
+/** The Web UI page of one workflow. */
+export function workflowUiLink(config: TemporalConfig, workflowId: string): string | undefined {
+  return config.uiUrl && `${config.uiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 /** Why a configured file cannot serve, or undefined when it can (inline data is left to TLS). */

@@ -33,6 +33,8 @@ export interface DevServerOptions {
   searchAttributes?: boolean;
   /** Path of the CLI; found (or installed) with findTemporalCli when omitted. */
   cliPath?: string;
+  /** Where its log goes (default .temporal/, beside the demo's history; tests pass their run's temp folder). */
+  logDir?: string;
   /** How long to wait for the server to answer (default 60 s: first start on a cold disk). */
   startTimeoutMs?: number;
   log?: (message: string) => void;
@@ -122,8 +124,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   for (const extra of options.extraNamespaces ?? []) args.push('--namespace', extra);
   if (options.searchAttributes !== false) args.push(...searchAttributeFlags());
 
-  mkdirSync(STATE_DIR, { recursive: true });
-  const logFile = path.join(STATE_DIR, `dev-server-${port}.log`);
+  const logDir = options.logDir ?? STATE_DIR;
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `dev-server-${port}.log`);
   const logStream = createWriteStream(logFile);
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(logStream);

@@ -23,11 +23,13 @@ import { startDevServer, STATE_DIR } from './dev-server.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message = '') => console.log(message);
 
+/** Set on Ctrl-C: from then on, calls that fail because we are closing things are expected. */
+let stopping = false;
+
 async function main(): Promise<void> {
   const port = Number(process.env.TEMPORAL_PORT ?? 7233);
   const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
   const cleanups: (() => Promise<void>)[] = [];
-  let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
@@ -49,7 +51,8 @@ async function main(): Promise<void> {
   say(`Vendor sandboxes: ${Object.values(sandboxes.urls).join('  ')}`);
 
   // We stop the workers ourselves on Ctrl-C, after the live view, so the SDK must not.
-  Runtime.install({ logger: workerLogger(), shutdownSignals: [] });
+  // Warnings only: the live view below owns the terminal.
+  Runtime.install({ logger: workerLogger({ level: 'WARN' }), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const workers = await createOnboardingWorkers({
     connection: workerConnection,
@@ -78,10 +81,11 @@ async function main(): Promise<void> {
   say(`  ${link}`);
   say();
   say('It holds the Partoo invitation until someone approves. Approve it any of these ways:');
-  say(`  - Web UI: open the link, "Send a Signal", name: approve, input: {"by": "your name"}`);
-  say(`  - temporal CLI: temporal workflow signal --address ${server.address} --workflow-id ${workflowId} --name approve --input '{"by": "your name"}'`);
   say(`  - this project's CLI: TEMPORAL_ADDRESS=${server.address} npm run onboard -- approve ${workflowId} --by "your name"`);
-  say('Reject (rolls back every user) the same way with the signal name "reject". Ctrl-C stops the demo.');
+  say(`  - temporal CLI: temporal workflow update execute --address ${server.address} --workflow-id ${workflowId} --name approve --input '{"by": "your name"}'`);
+  say(`  - Web UI: open the link, "Send a Signal", name: approve, input: {"by": "your name"}`);
+  say('The first two answer (and refuse with the reason); a signal cannot answer, so a refused one shows in the UI details.');
+  say('Reject (rolls back every user it created) the same way with "reject". Ctrl-C stops the demo.');
   say();
 
   let ended = '';
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (stopping) return; // the watch loop losing its connection while Ctrl-C closes everything
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

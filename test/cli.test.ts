@@ -33,20 +33,26 @@ interface Run {
 }
 
 /** Runs `npm run onboard -- ...args` as its own process (tsx, without jest's NODE_OPTIONS). */
-function onboard(args: string[], stdin = ''): Promise<Run> {
+function onboard(args: string[], stdin = '', extraEnv: Record<string, string> = {}): Promise<Run> {
+  return running(args, stdin, extraEnv).done;
+}
+
+/** The same, handing back the process too, for a test that signals it. */
+function running(args: string[], stdin = '', extraEnv: Record<string, string> = {}) {
   const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], {
-    env: { ...env, TEMPORAL_ADDRESS: temporalAddress() },
+    env: { ...env, TEMPORAL_ADDRESS: temporalAddress(), ...extraEnv },
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   child.stdin.end(stdin);
-  return new Promise((resolve, reject) => {
+  const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : null), stdout, stderr }));
   });
+  return { child, done, stdout: () => stdout };
 }
 
 type Handle = WorkflowHandle<typeof onboardNewHire>;
@@ -76,6 +82,26 @@ test('start with a bad file: exit 2, every bad field named on stderr, nothing st
   await expect(h.client.workflow.getHandle(onboardingWorkflowId(hire.employeeId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });
 
+test('a file path is relative to where the user ran the command; a JSON mistake names its line and column', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'onboard-cli-cwd-'));
+  writeFileSync(path.join(dir, 'broken.json'), '{\n  "employeeId": "E1",\n  "email": ,\n}\n');
+  // npm runs scripts from the project root and keeps the caller's directory in INIT_CWD.
+  const run = await onboard(['start', 'broken.json'], '', { INIT_CWD: dir });
+  expect(run).toMatchObject({ code: 2, stdout: '' });
+  expect(run.stderr.trim()).toBe('error: broken.json is not valid JSON at line 3, column 12: value expected');
+  const missing = await onboard(['start', 'nowhere.json'], '', { INIT_CWD: dir });
+  expect(missing.stderr.trim()).toBe(`error: cannot read nowhere.json: no such file (${path.join(dir, 'nowhere.json')})`);
+});
+
+test('Ctrl-C during `status --watch`: exit 130, no error output, nothing left running', () =>
+  h.withWorkers(async () => {
+    const { hire } = await awaitingApproval();
+    const watch = running(['status', hire.employeeId, '--watch']);
+    await until('the first view', async () => (watch.stdout().includes('awaiting-approval') ? true : undefined));
+    watch.child.kill('SIGINT');
+    expect(await watch.done).toMatchObject({ code: 130, stderr: '' });
+  }));
+
 test('an unknown onboarding: exit 4, naming it', async () => {
   for (const args of [['status', 'nobody-here'], ['approve', 'onboarding-nobody-here', '--by', 'ops']]) {
     const run = await onboard(args);
@@ -90,12 +116,13 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     const workflowId = onboardingWorkflowId(hire.employeeId);
     const file = hireFile(hire);
 
-    const started = await onboard(['start', file]);
+    const started = await onboard(['start', file], '', { TEMPORAL_UI_URL: 'http://ui.example.test:8233' });
     expect(started).toMatchObject({ code: 0, stderr: '' });
     expect(started.stdout).toContain(`Started ${workflowId}.`);
+    expect(started.stdout).toContain(`Web UI: http://ui.example.test:8233/namespaces/default/workflows/${workflowId}`);
     const again = await onboard(['--json', 'start', '-'], JSON.stringify(hire));
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ workflowId, started: false });
+    expect(JSON.parse(again.stdout)).toEqual({ workflowId, started: false, webUi: expect.stringContaining(`/workflows/${workflowId}`) });
 
     const handle: Handle = h.client.workflow.getHandle(workflowId);
     await waitForStatus(handle, 'awaiting-approval');
@@ -107,7 +134,7 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     expect(text.stdout).toContain('Workflow: RUNNING');
     const json = await onboard(['status', hire.employeeId, '--json']); // the employee id works too
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'awaiting-approval', awaiting: 'partoo-invite-approval', invite: { state: 'held' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'awaiting-approval', awaiting: 'approval', invite: { state: 'held' } });
 
     // Visibility is eventually consistent: the search attribute may lag the query by a moment.
     await until('list to show it', async () => {
@@ -127,14 +154,23 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     h.sandboxes.vendors.partoo.addFault({ kind: 'latency', ms: 2500, match: { method: 'POST', path: '/invite$' } });
     const approved = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
     expect(approved).toMatchObject({ code: 0, stderr: '' });
-    expect(approved.stdout).toContain('Partoo invitation approved by ops@example.com');
+    expect(approved.stdout).toContain('approved by ops@example.com');
     const twice = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
     expect(twice).toMatchObject({ code: 3, stdout: '' });
-    expect(twice.stderr.trim()).toBe('error: refused: nothing awaits approval (Partoo invitation: sending)');
+    expect(twice.stderr.trim()).toBe('error: refused: already approved by ops@example.com');
 
     const result = await handle.result();
     expect(result.invite).toMatchObject({ state: 'sent', approvedBy: 'ops@example.com', releasedBy: 'approval' });
     expect(invitesSent(hire.email)).toBe(1);
+    // The list: newest first, with who decided (from the memo).
+    const listed = await until('the list to show the approver', async () => {
+      const rows = JSON.parse((await onboard(['list', '--json'])).stdout) as { workflowId: string; approvedBy: string | null; startTime: string }[];
+      return rows.find((r) => r.workflowId === workflowId)?.approvedBy ? rows : undefined;
+    });
+    expect(listed.find((r) => r.workflowId === workflowId)).toMatchObject({ approvedBy: 'ops@example.com' });
+    expect(listed.map((r) => r.startTime)).toEqual(listed.map((r) => r.startTime).sort().reverse());
+    expect((await onboard(['list'])).stdout).toMatch(new RegExp(`${workflowId}.*approved: ops@example.com`));
+
     const late = await onboard(['approve', workflowId, '--by', 'ops']);
     expect(late).toMatchObject({ code: 3, stdout: '' });
     expect(late.stderr.trim()).toBe(`error: refused: cannot approve ${workflowId}: it already ended (COMPLETED)`);
@@ -146,9 +182,9 @@ test('reject: the onboarding rolls back; a second reject is refused', () =>
     const run = await onboard(['reject', hire.employeeId, '--by', 'hr', '--reason', 'offer withdrawn']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('a rollback follows');
-    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.result()).status).toBe('rejected');
     const progress: OnboardingProgress = await handle.query(progressQuery);
-    expect(progress).toMatchObject({ status: 'rolled-back', rejectedBy: 'hr', invite: { state: 'cancelled' } });
+    expect(progress).toMatchObject({ status: 'rejected', rejectedBy: 'hr', invite: { state: 'cancelled' } });
     expect(liveUsers(h.sandboxes, 'partoo', hire.email)).toEqual([]);
     expect(invitesSent(hire.email)).toBe(0);
     expect((await onboard(['reject', hire.employeeId, '--by', 'hr'])).code).toBe(3);
@@ -162,7 +198,7 @@ test('cancel: requests a cancellation (not a termination) and the onboarding rol
     expect(run.stdout).toContain('a rollback follows');
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     expect((await handle.describe()).status.name).toBe('CANCELLED');
-    expect((await handle.query(progressQuery)).status).toBe('rolled-back');
+    expect((await handle.query(progressQuery)).status).toBe('cancelled');
     expect(liveUsers(h.sandboxes, 'netbird', hire.email)).toEqual([]);
   }));
 
@@ -180,5 +216,5 @@ test('the temporal CLI alone can approve (`temporal workflow signal --name appro
     const watched = await watching; // ends by itself once the workflow has closed
     expect(watched).toMatchObject({ code: 0, stderr: '' });
     expect(watched.stdout).toContain(`${handle.workflowId}: completed`);
-    expect(watched.stdout.trim()).toMatch(/Partoo invitation: sent\nWorkflow: COMPLETED$/);
+    expect(watched.stdout.trim()).toMatch(/Partoo invitation: sent\nApproved by ops\nWorkflow: COMPLETED$/);
   }));

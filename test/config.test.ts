@@ -58,7 +58,7 @@ describe('loadVendorConfig', () => {
 describe('loadConfig', () => {
   it('defaults the Temporal settings and each vendor rate to its documented limit', () => {
     const { temporal, worker } = loadConfig(['temporal', 'worker'], {});
-    expect(temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', tls: false, connectionOptions: { address: '127.0.0.1:7233' } });
+    expect(temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', tls: false, connectionOptions: { address: '127.0.0.1:7233' }, uiUrl: 'http://127.0.0.1:8233' });
     expect(worker.ratePerSecond).toEqual({ netbird: 2, siit: 1, meetbit: 5, meetergo: 100 / 60, partoo: 5 });
   });
 

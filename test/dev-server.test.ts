@@ -35,7 +35,7 @@ test('the onboarding search attributes are registered on the server', async () =
 });
 
 test('stop() ends the server process', async () => {
-  const server = await startDevServer();
+  const server = await startDevServer({ logDir: process.env.TEST_RUN_DIR });
   expect(existsSync(`/proc/${server.pid}`)).toBe(true);
   await server.stop();
   // A zombie would still have /proc/<pid>; the child is reaped once its exit event fired.
@@ -52,7 +52,7 @@ test('with no CLI and no go, the error names every way to install it', async () 
 });
 
 test('register-search-attributes adds the onboarding attributes to a server that lacks them, once', async () => {
-  const server = await startDevServer({ searchAttributes: false });
+  const server = await startDevServer({ searchAttributes: false, logDir: process.env.TEST_RUN_DIR });
   try {
     const names = ONBOARDING_SEARCH_ATTRIBUTES.map((k) => k.name).sort();
     const { temporal } = loadConfig(['temporal'], { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_CONFIG_FILE: undefined, HOME: os.tmpdir() });

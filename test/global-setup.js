@@ -12,12 +12,15 @@ import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup() {
   const { startDevServer } = await tsImport('../scripts/dev-server.ts', import.meta.url);
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'onboarding-tests-'));
+  // Tests write only to this folder (and ignored ones): the dev server's log goes here too.
+  process.env.TEST_RUN_DIR = runDir;
   // A namespace of its own for the workflow-logic suite: its in-test workers must never pick up
   // the other suites' onboardings, nor theirs its.
-  const server = await startDevServer({ extraNamespaces: ['workflow-logic'], log: (m) => console.log(`\n${m}`) });
+  const server = await startDevServer({ extraNamespaces: ['workflow-logic'], logDir: runDir, log: (m) => console.log(`\n${m}`) });
   // Read by global-teardown.js, which runs in this same process.
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
-  globalThis.__TEST_RUN_DIR__ = mkdtempSync(path.join(os.tmpdir(), 'onboarding-tests-'));
+  globalThis.__TEST_RUN_DIR__ = runDir;
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
   process.env.WORKFLOW_LOGIC_NAMESPACE = 'workflow-logic';

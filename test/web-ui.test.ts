@@ -3,15 +3,16 @@
  * this one with the UI, the real workers and sandboxes, and headless Chromium driving UI 2.42.
  * An onboarding held for approval is found in the list by its search attribute; its page shows it
  * Running, its search attributes, its summary and its current details (the vendor table and what it
- * waits for). Approved, it completes and the page says so. Also writes docs/web-ui.png for the README.
+ * waits for). Approved, it completes and the page says so. A rejected one reads as rejected, never
+ * "Failed". Screenshots go to test-results/ (docs/ with UPDATE_SCREENSHOTS=1, for the README).
  */
-import { createVendorActivities } from '../activities/index.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
+import { createVendorActivities } from '../activities/index.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
@@ -26,7 +27,23 @@ import { UNTHROTTLED } from './support/saga-harness.js';
 import { workflowBundle } from './support/temporal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCREENSHOT = path.join(root, 'docs/web-ui.png');
+/** Tests write only to ignored folders; the README's pictures are refreshed on purpose. */
+const SCREENSHOTS = path.join(root, process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results');
+const SCREENSHOT = path.join(SCREENSHOTS, 'web-ui.png');
+const LIST_SCREENSHOT = path.join(SCREENSHOTS, 'web-ui-list.png');
+
+/**
+ * The list's columns as an operator sets them once with "Configure Columns" (the UI keeps them in
+ * the browser's localStorage, per namespace): our search attributes beside the workflow status.
+ */
+const LIST_COLUMNS = [
+  { label: 'Status', pinned: true },
+  { label: 'Workflow ID', pinned: true },
+  { label: 'OnboardingStatus', pinned: false },
+  { label: 'OnboardingAwaiting', pinned: false },
+  { label: 'Start', pinned: false },
+  { label: 'End', pinned: false },
+];
 
 /** The UI is a single-page app: its first load on two busy cores takes seconds. */
 const UI_TIMEOUT = 30_000;
@@ -41,7 +58,7 @@ let releaseWorkers: () => void = () => {};
 let workersRun: Promise<unknown> = Promise.resolve();
 
 beforeAll(async () => {
-  server = await startDevServer({ ui: true });
+  server = await startDevServer({ ui: true, logDir: process.env.TEST_RUN_DIR });
   sandboxes = await startSandboxes({ rateLimits: false });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection, namespace: server.namespace });
@@ -148,7 +165,7 @@ test('the Web UI finds an onboarding held for approval, shows its state and deta
     await page.getByText('OnboardingAwaiting').first().waitFor({ timeout: UI_TIMEOUT });
     const attributes = await page.locator('main').innerText();
     expect(attributes).toMatch(/"OnboardingStatus":\s*"awaiting-approval"/);
-    expect(attributes).toMatch(/"OnboardingAwaiting":\s*"partoo-invite-approval"/);
+    expect(attributes).toMatch(/"OnboardingAwaiting":\s*"approval"/);
     for (const vendor of VENDORS) expect(attributes).toContain(`"${vendor}"`); // OnboardingVendorsDone
 
     // User metadata: the static summary and the current details, each markdown in an iframe.
@@ -177,6 +194,46 @@ test('the Web UI finds an onboarding held for approval, shows its state and deta
     await openTab(page, 'Search Attributes');
     await page.getByText('OnboardingStatus').first().waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator('main').innerText()).toMatch(/"OnboardingStatus":\s*"completed"/);
+  } finally {
+    await context.close();
+  }
+}, 150_000);
+
+test('a rejected onboarding reads as rejected in the list and on its page, never "Failed"', async () => {
+  const onboardings = new OnboardingClient(client);
+  const { handle, workflowId } = await onboardings.start(uniqueHire('ui-reject'));
+  await waitForAwaitingApproval(handle);
+  await onboardings.reject(workflowId, { by: 'hr@example.com', reason: 'offer withdrawn' });
+  expect((await handle.result()).status).toBe('rejected');
+  // One more, left waiting, so the list shows the statuses side by side.
+  const waiting = await onboardings.start(uniqueHire('ui-waiting'));
+  await waitForAwaitingApproval(waiting.handle);
+
+  const context = await browser!.newContext({ viewport: { width: 1600, height: 900 } });
+  const namespace = server!.namespace;
+  const columns = JSON.stringify(JSON.stringify({ [namespace]: LIST_COLUMNS }));
+  await context.addInitScript({ content: `localStorage.setItem('namespace-workflow-table-columns', ${columns});` });
+  try {
+    const page = await context.newPage();
+    const query = 'WorkflowType="onboardNewHire"';
+    await waitInList(page, `${server!.uiUrl}/namespaces/${namespace}/workflows?query=${encodeURIComponent(query)}`, workflowId);
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: workflowId, exact: true }) });
+    await row.getByText('rejected', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    const rowText = await row.innerText();
+    expect(rowText).toContain('Completed');
+    expect(rowText).not.toMatch(/failed/i);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: LIST_SCREENSHOT });
+
+    await page.getByRole('link', { name: workflowId, exact: true }).first().click();
+    await page.waitForURL(`**/namespaces/${namespace}/workflows/${workflowId}/**`, { timeout: UI_TIMEOUT });
+    const header = page.getByTestId('workflow-id-heading').locator('xpath=../..');
+    await header.getByText('Completed', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await openTab(page, 'User Metadata');
+    const details = await frameWithText(page, 'Status:', UI_TIMEOUT);
+    expect(details.text).toContain('Status: rejected');
+    expect(details.text).toContain('Rejected by: hr@example.com: offer withdrawn');
+    expect(await page.locator('body').innerText()).not.toMatch(/\bFailed\b/);
   } finally {
     await context.close();
   }

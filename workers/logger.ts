@@ -1,16 +1,43 @@
-/** The SDK runtime's logger for worker processes: warnings and up, minus the expected ones. */
-import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+/**
+ * The SDK runtime's logger for worker processes (workflow and activity logs go through it too).
+ * One JSON object per line when stderr is not a terminal (log shippers), readable text when it is.
+ * Errors in the metadata are written out (name, message, failure type, cause): JSON.stringify alone
+ * turns an Error into `{}`, which is what a 3 a.m. reader would otherwise get.
+ */
+import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
 
 /**
  * Our workflow worker registers no activities and our vendor workers no workflows, by design
  * (one queue per vendor); the SDK warns about both at every start.
  */
 const EXPECTED = /^No (activities|workflows) registered, not polling/;
+const LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
-export function workerLogger(): DefaultLogger {
-  return new DefaultLogger('WARN', (entry: LogEntry) => {
+export function workerLogger(options: { level?: string; json?: boolean } = {}): DefaultLogger {
+  const wanted = (options.level ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as LogLevel;
+  const level = LEVELS.includes(wanted) ? wanted : 'INFO';
+  const json = options.json ?? !process.stderr.isTTY;
+  return new DefaultLogger(level, (entry: LogEntry) => {
     if (EXPECTED.test(entry.message)) return;
-    const meta = entry.meta ? ` ${JSON.stringify(entry.meta)}` : '';
-    console.error(`${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} [${entry.level}] ${entry.message}${meta}`);
+    const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+    const meta = entry.meta ? plain(entry.meta) : undefined;
+    if (json) console.error(JSON.stringify({ time, level: entry.level, message: entry.message, ...(meta as object) }));
+    else console.error(`${time} [${entry.level}] ${entry.message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
   });
+}
+
+/** The metadata with every Error replaced by what it says. */
+function plain(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) {
+    const type = (value as { type?: unknown }).type;
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof type === 'string' && { type }),
+      ...(value.cause !== undefined && depth < 5 && { cause: plain(value.cause, depth + 1) }),
+    };
+  }
+  if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
+  if (value && typeof value === 'object' && depth < 5) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1)]));
+  return value;
 }
