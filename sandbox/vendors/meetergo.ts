@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxCredentials } from '../credentials.js';
-import { checkFields, isPlainObject, isTimezone, isUuid, type FieldRule, type Problem } from '../validation.js';
+import { checkFields, isIntlTimeZone, isPlainObject, isUuid, type FieldRule, type Problem } from '../validation.js';
 import { intQuery, json, type VendorDefinition, type VendorReply } from '../vendor.js';
 
 type Credentials = SandboxCredentials['meetergo'];
@@ -148,7 +148,7 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
       if (isPlainObject(availability.schedule)) problems.push(...scheduleProblems(availability.schedule));
       if (problems.length > 0) return validationFailed(problems);
       const timezones = [body.timezone, availability.timezone].filter((t): t is string => typeof t === 'string');
-      if (!timezones.every(isTimezone)) return httpError(400, 'Invalid timezone');
+      if (!timezones.every(isIntlTimeZone)) return httpError(400, 'Invalid timezone');
       if (store.holderOf(body.email as string)) return httpError(409, 'User with this email already exists');
 
       const userSlug = uniqueSlug(slugify(`${body.givenName as string}-${body.familyName as string}`), store.live().map((u) => u.body.bookingUrl));
