@@ -4,6 +4,7 @@ import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { faultSchema, type LatencySpec } from './faults.js';
 import type { SandboxOptions } from './index.js';
 import { rateLimitSettingsSchema, type RateLimitSettings } from './rate-limit.js';
+import { parseTenantOverride, type TenantOverrides } from './tenant.js';
 
 /** Ports of `npm run sandbox`, in VENDORS order. */
 export const DEFAULT_PORTS: Record<VendorName, number> = { netbird: 4101, siit: 4102, meetbit: 4103, meetergo: 4104, partoo: 4105 };
@@ -21,6 +22,7 @@ export const ENV_VARIABLES = [
   'SANDBOX_HOST',
   ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_PORT`),
   ...Object.values(CREDENTIAL_ENV).flatMap((names) => Object.values(names)),
+  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_TENANT`),
   'SANDBOX_RATE_LIMITS',
   ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_RATE_LIMIT`),
   'SANDBOX_LATENCY_MS',
@@ -61,6 +63,7 @@ const faultsByVendor = z.partialRecord(z.enum(VENDORS), z.array(faultSchema));
 
 export function optionsFromEnv(env: Env): SandboxOptions {
   const options: SandboxOptions = { ports: {}, credentials: {} };
+  const tenants: TenantOverrides = {};
   const perVendorLimits: Partial<Record<VendorName, RateLimitSettings | false>> = {};
   for (const vendor of VENDORS) {
     const portName = `SANDBOX_${vendor.toUpperCase()}_PORT`;
@@ -69,7 +72,10 @@ export function optionsFromEnv(env: Env): SandboxOptions {
     if (given.length > 0) Object.assign((options.credentials![vendor] ??= {} as never), Object.fromEntries(given.map(([key, name]) => [key, env[name]])));
     const limitName = `SANDBOX_${vendor.toUpperCase()}_RATE_LIMIT`;
     if (env[limitName] !== undefined) perVendorLimits[vendor] = rateLimit(env[limitName], limitName);
+    const tenantName = `SANDBOX_${vendor.toUpperCase()}_TENANT`;
+    if (env[tenantName] !== undefined) Object.assign(tenants, { [vendor]: parseTenantOverride(vendor, parseJson(env[tenantName], tenantName), tenantName) });
   }
+  if (Object.keys(tenants).length > 0) options.tenants = tenants;
   const allOff = ['off', 'false', '0'].includes(env.SANDBOX_RATE_LIMITS ?? '');
   options.rateLimits = allOff ? false : perVendorLimits;
   if (env.SANDBOX_LATENCY_MS) options.latencyMs = latency(env.SANDBOX_LATENCY_MS);

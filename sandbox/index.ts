@@ -9,6 +9,7 @@ import type { Fault, LatencySpec } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
 import { ADMIN_PREFIX, createVendorServer } from './server.js';
+import { resolveTenant, type SandboxTenants, type TenantOverrides } from './tenant.js';
 import type { VendorDefinition } from './vendor.js';
 import { meetbit } from './vendors/meetbit.js';
 import { meetergo } from './vendors/meetergo.js';
@@ -17,6 +18,8 @@ import { partoo } from './vendors/partoo.js';
 import { siit } from './vendors/siit.js';
 
 export { SANDBOX_CREDENTIALS } from './credentials.js';
+export { DEFAULT_TENANTS } from './tenant.js';
+export type { SandboxTenants, TenantOverrides } from './tenant.js';
 export type { Fault } from './faults.js';
 export type { RateLimitSettings } from './rate-limit.js';
 export type { LoggedRequest } from './request-log.js';
@@ -30,6 +33,8 @@ export interface SandboxOptions {
   ports?: Partial<Record<VendorName, number>>;
   /** Per vendor, merged over SANDBOX_CREDENTIALS. */
   credentials?: Partial<SandboxCredentials>;
+  /** Per vendor, fields replacing those of DEFAULT_TENANTS (see tenant.ts). */
+  tenants?: TenantOverrides;
   /** Default true: each vendor's documented limit. false turns limiting off. */
   rateLimits?: boolean | Partial<Record<VendorName, RateLimitSettings | false>>;
   /** Latency added to every vendor's every request, fixed or a random [min, max]. */
@@ -45,13 +50,13 @@ export interface Sandboxes {
   urls: Record<VendorName, string>;
   /** e.g. http://127.0.0.1:4101/_sandbox */
   adminUrls: Record<VendorName, string>;
-  vendors: Record<VendorName, VendorSandbox>;
+  vendors: { [V in VendorName]: VendorSandbox<SandboxTenants[V]> };
   stop(): Promise<void>;
 }
 
-// Each definition is typed by its own credentials and user body; only createVendorServer,
-// which keeps the two together, needs to know them.
-const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never> } = { netbird, siit, meetbit, meetergo, partoo };
+// Each definition is typed by its own credentials, user body and tenant; only createVendorServer,
+// which keeps them together, needs to know them.
+const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never, SandboxTenants[V]> } = { netbird, siit, meetbit, meetergo, partoo };
 
 const LOOPBACK = '127.0.0.1';
 
@@ -66,22 +71,24 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   const host = options.host ?? LOOPBACK;
   // URLs name an address a client can dial: a wildcard bind is reached through loopback.
   const urlHost = host === '0.0.0.0' ? LOOPBACK : host;
-  const started: { vendor: VendorName; close: () => Promise<void>; port: number; sandbox: VendorSandbox }[] = [];
+  const started: { vendor: VendorName; close: () => Promise<void>; port: number; sandbox: VendorSandbox<unknown> }[] = [];
   const stop = async () => {
     await Promise.all(started.map((s) => s.close()));
   };
   try {
     for (const vendor of VENDORS) {
-      const def = DEFINITIONS[vendor];
+      const def = DEFINITIONS[vendor] as VendorDefinition<SandboxCredentials[typeof vendor], never, SandboxTenants[typeof vendor]>;
+      const credentials = { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] } as SandboxCredentials[typeof vendor];
       const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
-      const { app, sandbox } = createVendorServer(def as VendorDefinition<SandboxCredentials[typeof vendor], never>, {
-        credentials: { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] },
+      const { app, sandbox } = createVendorServer(def, {
+        credentials,
+        tenant: resolveTenant(vendor, options.tenants?.[vendor] as Partial<SandboxTenants[typeof vendor]> | undefined, credentials),
         rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
         startFaults,
         now,
       });
       await app.listen({ host, port: options.ports?.[vendor] ?? 0 });
-      started.push({ vendor, close: () => app.close(), port: (app.server.address() as AddressInfo).port, sandbox });
+      started.push({ vendor, close: () => app.close(), port: (app.server.address() as AddressInfo).port, sandbox: sandbox as VendorSandbox<unknown> });
     }
   } catch (error) {
     await stop();
@@ -91,7 +98,7 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   return {
     urls: record((s) => `http://${urlHost}:${s.port}${DEFINITIONS[s.vendor].basePath}`),
     adminUrls: record((s) => `http://${urlHost}:${s.port}${ADMIN_PREFIX}`),
-    vendors: record((s) => s.sandbox),
+    vendors: record((s) => s.sandbox) as Sandboxes['vendors'],
     stop,
   };
 }

@@ -11,18 +11,26 @@ import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
 import { UserStore } from './store.js';
+import { parseTenantOverride } from './tenant.js';
 import type { PlumbingError, VendorDefinition, VendorReply, VendorRequest } from './vendor.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
 /** Larger than any user payload; a bigger body gets the vendor's 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-export interface VendorServerOptions<C> {
+export interface VendorServerOptions<C, T> {
   credentials: C;
+  /** The tenant at start and again after every reset. */
+  tenant: T;
   rateLimit: RateLimitSettings | false;
   /** Faults installed at start and again on every reset. */
   startFaults: Fault[];
   now: () => number;
+}
+
+export interface VendorServer<T> {
+  app: FastifyInstance;
+  sandbox: VendorSandbox<T>;
 }
 
 interface InFlight {
@@ -56,8 +64,9 @@ function isAdmin(url: string): boolean {
   return url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`);
 }
 
-export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: VendorServerOptions<C>): { app: FastifyInstance; sandbox: VendorSandbox } {
+export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, options: VendorServerOptions<C, T>): VendorServer<T> {
   const store = new UserStore<B>();
+  let tenant = structuredClone(options.tenant);
   const log = new RequestLog();
   const faults = new FaultSet();
   const limiter = new RateLimiter(options.rateLimit, def.rateLimit.penalize);
@@ -171,6 +180,7 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
   def.routes({
     store,
     credentials: options.credentials,
+    tenant: () => tenant,
     now: options.now,
     route: (method, url, handler) => {
       app.route({
@@ -189,7 +199,7 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
     },
   });
 
-  const sandbox: VendorSandbox = {
+  const sandbox: VendorSandbox<T> = {
     users: () => store.snapshot(),
     requests: () => log.list(),
     addFault: (fault) => void faults.add(fault),
@@ -201,9 +211,14 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
       faults.clear();
       installStartFaults();
       limiter.resetCounters();
+      tenant = structuredClone(options.tenant);
     },
     faults: () => faults.list(),
     rateLimit: () => ({ current: limiter.current, documented: def.rateLimit.documented }),
+    tenant: () => structuredClone(tenant),
+    setTenant: (override) => {
+      tenant = { ...tenant, ...parseTenantOverride(def.name, override, `${def.name} tenant`) } as T;
+    },
   };
   registerAdminRoutes(app, sandbox);
   return { app, sandbox };
