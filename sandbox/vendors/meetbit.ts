@@ -247,11 +247,14 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser, MeetbitTenant> 
       });
     });
 
-    route('GET', '/users/:userId', ({ params }) => {
+    // [guess] Read by id: BEYOND-CREATE documents PATCH /users/{user_id}, so the same resource
+    // route answers GET (a Laravel apiResource). A soft-deleted user is 404 unless WithTrashed.
+    route('GET', '/users/:userId', ({ params, query }) => {
       const refusal = denied(tenant(), 'users.read.*');
       if (refusal) return refusal;
       const user = store.get(params.userId);
-      return user && user.state !== 'deleted' ? present(user.body) : text(404, NOT_FOUND);
+      const withTrashed = ['true', '1'].includes(firstQuery(query.WithTrashed) ?? '');
+      return user && (withTrashed || user.state !== 'deleted') ? present(user.body) : text(404, NOT_FOUND);
     });
 
     // [guess] Undo is undocumented: a soft delete answered 202 with no body. Only this handler

@@ -195,6 +195,8 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser, MeetergoTenan
       return json(200, { users: users.slice(offset, offset! + limit!).map((u) => u.body), total: users.length });
     });
 
+    // [guess] Read by id: BEYOND-CREATE documents only the paged list; the sandbox also answers
+    // GET /v4/user/{id} (the path DELETE uses) with the list's user object, 404 when gone.
     route('GET', '/user/:id', ({ params, headers }) => {
       const acting = actingUserProblem(headers, tenant(), true);
       if (acting) return acting;

@@ -139,14 +139,18 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser, NetbirdTenant> 
       return json(200, user);
     });
 
-    // A plain array, no paging and no email filter: clients filter on their side. Without the
-    // read permission NetBird lists only the caller's own user [doc: server code], who is not
-    // among the sandbox's users: [].
+    // A plain array, no paging and no email filter: clients filter on their side. It is also the
+    // only way to read a user by id [doc]. Without the read permission NetBird lists only the
+    // caller's own user [doc: server code], who is not among the sandbox's users: [].
     route('GET', '/users', ({ query }) => {
       const serviceFilter = query.service_user === undefined ? undefined : query.service_user === 'true';
       const users = tenant().permissions.users.includes('read') ? store.live().map((u) => u.body) : [];
       return json(200, serviceFilter === undefined ? users : users.filter((u) => u.is_service_user === serviceFilter));
     });
+
+    // No GET by id [doc: only PUT and DELETE live here]; gorilla/mux answers another method on a
+    // known path 405 with no body [guess].
+    route('GET', '/users/:userId', () => ({ status: 405 }));
 
     route('DELETE', '/users/:userId', ({ params }) => {
       const refusal = denied(tenant(), 'delete');

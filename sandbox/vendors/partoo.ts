@@ -195,6 +195,7 @@ export const partoo: VendorDefinition<Credentials, PartooUser, PartooTenant> = {
       return json(200, { page, max_page: pages, count: matching.length, users: items.map((u) => u.body) });
     });
 
+    // Read by id [doc].
     route('GET', '/user/:id', ({ params }) => {
       const user = store.get(params.id);
       return user && user.state !== 'deleted' ? json(200, user.body) : NOT_FOUND;

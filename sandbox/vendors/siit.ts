@@ -196,6 +196,7 @@ export const siit: VendorDefinition<Credentials, SiitUser, SiitTenant> = {
       });
     });
 
+    // Read by id [doc]; archived users too, with archived_at set.
     route('GET', '/users/:uid', ({ params }) => {
       const user = store.get(params.uid);
       return user ? json(200, { result: user.body }) : notFound();
