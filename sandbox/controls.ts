@@ -10,7 +10,10 @@ export interface VendorSandbox<T = unknown> {
   addFault(fault: Fault): void;
   clearFaults(): void;
   setRateLimit(settings: RateLimitSettings | false): void;
-  /** Users, request log and rate-limit counters emptied; faults and tenant back to those given at start. */
+  /**
+   * Users, request log and rate-limit counters emptied; faults and tenant back to those given at
+   * start. Id counters go on: an id handed out before the reset is never handed out again.
+   */
   reset(): void;
   /** Active faults, with what is left of their counts. */
   faults(): Fault[];

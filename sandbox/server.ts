@@ -10,7 +10,7 @@ import { FaultSet, type Fault } from './faults.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
-import { UserStore } from './store.js';
+import { UserStore, type VendorState } from './store.js';
 import { parseTenantOverride } from './tenant.js';
 import type { PlumbingError, VendorDefinition, VendorReply, VendorRequest } from './vendor.js';
 
@@ -26,11 +26,17 @@ export interface VendorServerOptions<C, T> {
   /** Faults installed at start and again on every reset. */
   startFaults: Fault[];
   now: () => number;
+  /** Users and id counters to start from (a restart's saved state). */
+  state?: VendorState;
+  /** Called after anything that may have changed users or counters (to save the state). */
+  onChange?: () => void;
 }
 
 export interface VendorServer<T> {
   app: FastifyInstance;
   sandbox: VendorSandbox<T>;
+  /** Users and id counters as they are now, for a state file or a restart. */
+  exportState(): VendorState;
 }
 
 interface InFlight {
@@ -66,6 +72,8 @@ function isAdmin(url: string): boolean {
 
 export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, options: VendorServerOptions<C, T>): VendorServer<T> {
   const store = new UserStore<B>();
+  if (options.state) store.importState(options.state);
+  const changed = () => options.onChange?.();
   let tenant = structuredClone(options.tenant);
   const log = new RequestLog();
   const faults = new FaultSet();
@@ -193,7 +201,10 @@ export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, opti
             body: req.body,
             headers: req.headers,
           };
-          return send(reply, handler(request));
+          const answer = handler(request);
+          // Reads change nothing; anything else may have (a create, a delete, an invite).
+          if (method !== 'GET') changed();
+          return send(reply, answer);
         },
       });
     },
@@ -212,6 +223,7 @@ export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, opti
       installStartFaults();
       limiter.resetCounters();
       tenant = structuredClone(options.tenant);
+      changed();
     },
     faults: () => faults.list(),
     rateLimit: () => ({ current: limiter.current, documented: def.rateLimit.documented }),
@@ -221,5 +233,5 @@ export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, opti
     },
   };
   registerAdminRoutes(app, sandbox);
-  return { app, sandbox };
+  return { app, sandbox, exportState: () => store.exportState() };
 }

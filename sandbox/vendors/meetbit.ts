@@ -153,8 +153,6 @@ function referenceProblems(body: Record<string, unknown>, tenant: MeetbitTenant,
   if (typeof role === 'string' && role !== '' && !tenant.roles.includes(role) && !errors.role) errors.role = ['The selected role is invalid.'];
 }
 
-let nextId = 100_000;
-
 export const meetbit: VendorDefinition<Credentials, MeetbitUser, MeetbitTenant> = {
   name: 'meetbit',
   basePath: '/api/public/v2.0',
@@ -193,7 +191,7 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser, MeetbitTenant> 
       if (Object.keys(errors).length > 0) return validation(errors);
       if (store.holderOf(body.email as string)) return validation({ email: ['The email has already been taken.'] }); // [guess] pinned
       const at = new Date(now()).toISOString();
-      const id = nextId++;
+      const id = store.nextNumber('user', 100_000);
       const department = tenant().departments.find((d) => d.id === body.department_id)!;
       const user: MeetbitUser = {
         id,

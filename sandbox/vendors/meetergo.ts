@@ -165,7 +165,7 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser, MeetergoTenan
       const userSlug = uniqueSlug(slugify(`${body.givenName as string}-${body.familyName as string}`), store.live().map((u) => u.body.bookingUrl));
       const meetingSlug = (meetingType.slug as string | undefined) ?? slugify((meetingType.name as string | undefined) ?? '30min Meeting');
       const user: MeetergoUser = {
-        id: randomUUID(),
+        id: store.freshId(randomUUID),
         email: body.email as string,
         givenName: body.givenName as string,
         familyName: body.familyName as string,

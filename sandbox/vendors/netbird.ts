@@ -123,7 +123,7 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser, NetbirdTenant> 
       const email = isService ? '' : (body.email as string);
       if (!isService && store.holderOf(email)) return error(409, "can't invite a user with an existing netbird account");
       const user: NetbirdUser = {
-        id: isService ? randomUUID() : idpSubject(),
+        id: store.freshId(isService ? randomUUID : idpSubject),
         email,
         name: (body.name as string | undefined) ?? '',
         role: body.role as string,

@@ -156,7 +156,7 @@ export const partoo: VendorDefinition<Credentials, PartooUser, PartooTenant> = {
       const sendInvitation = body.send_invitation === true;
       const status = sendInvitation || body.status === 'invited' ? 'invited' : 'active';
       const user: PartooUser = {
-        id: randomBytes(12).toString('hex'),
+        id: store.freshId(() => randomBytes(12).toString('hex')),
         email,
         first_name: body.first_name as string,
         last_name: body.last_name as string,

@@ -140,7 +140,7 @@ export const siit: VendorDefinition<Credentials, SiitUser, SiitTenant> = {
       // [guess] pinned: 409 with the user that holds the email.
       if (existing) return json(409, { error: 'A user with this email already exists', result: existing.body });
       const at = new Date(now()).toISOString();
-      const uid = newUid();
+      const uid = store.freshId(newUid);
       const written = Object.fromEntries(Object.keys(WRITE_RULES).map((k) => [k, body[k] ?? null]));
       const fullName = [body.first_name, body.last_name].filter((s) => typeof s === 'string' && s).join(' ');
       const user: SiitUser = {
