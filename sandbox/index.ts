@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
 import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials.js';
 import type { Fault, LatencySpec } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
@@ -78,10 +78,31 @@ const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], 
 const LOOPBACK = '127.0.0.1';
 const RESTART_SETTLE_MS = 100;
 
+/** The variable `npm run sandbox` reads a vendor's port from. */
+export function portVariable(vendor: VendorName): string {
+  return `SANDBOX_${vendor.toUpperCase()}_PORT`;
+}
+
 function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
   if (option === undefined || option === true) return documented;
   if (option === false) return false;
   return option[vendor] ?? documented;
+}
+
+/** A listen failure worded for the person who has to fix it: which vendor, which port, which variable. */
+function listenError(vendor: VendorName, host: string, port: number, error: NodeJS.ErrnoException): Error {
+  const where = `${host}:${port}`;
+  const fix = `set ${portVariable(vendor)} to a free port (0 picks one), or stop whatever holds ${where}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox cannot listen on ${where}: the port is already in use; ${fix}.`, { cause: error });
+    case 'EACCES':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox may not listen on ${where} (permission denied); ${fix}.`, { cause: error });
+    case 'EADDRNOTAVAIL':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox cannot listen on ${where}: no such address here; check SANDBOX_HOST.`, { cause: error });
+    default:
+      return error;
+  }
 }
 
 interface Running {
@@ -116,7 +137,13 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
           state: saved[vendor],
           onChange: () => writer?.changed(),
         });
-        await server.app.listen({ host, port: ports[vendor] ?? 0 });
+        const port = ports[vendor] ?? 0;
+        try {
+          await server.app.listen({ host, port });
+        } catch (error) {
+          await server.app.close();
+          throw listenError(vendor, host, port, error as NodeJS.ErrnoException);
+        }
         started.push({ vendor, server: server as VendorServer<unknown>, port: (server.app.server.address() as AddressInfo).port });
       }
     } catch (error) {
