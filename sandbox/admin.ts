@@ -16,7 +16,7 @@ function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send({ error: 'Invalid request', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 }
 
-export function registerAdminRoutes(app: FastifyInstance, sandbox: VendorSandbox): void {
+export function registerAdminRoutes(app: FastifyInstance, sandbox: VendorSandbox<unknown>): void {
   app.get('/_sandbox/users', async () => sandbox.users());
   app.get('/_sandbox/requests', async () => sandbox.requests());
 
@@ -35,6 +35,17 @@ export function registerAdminRoutes(app: FastifyInstance, sandbox: VendorSandbox
   app.delete('/_sandbox/faults', async (_req, reply) => {
     sandbox.clearFaults();
     return reply.code(204).send();
+  });
+
+  app.get('/_sandbox/tenant', async () => sandbox.tenant());
+  // The fields given replace the tenant's until reset; the whole tenant comes back.
+  app.put('/_sandbox/tenant', async (req, reply) => {
+    try {
+      sandbox.setTenant(req.body as Partial<unknown>);
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message });
+    }
+    return sandbox.tenant();
   });
 
   app.get('/_sandbox/rate-limit', async () => sandbox.rateLimit());

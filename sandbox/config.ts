@@ -1,9 +1,12 @@
 /** Reads the sandbox process's configuration from the environment (see README.md). */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { faultSchema, type LatencySpec } from './faults.js';
 import type { SandboxOptions } from './index.js';
 import { rateLimitSettingsSchema, type RateLimitSettings } from './rate-limit.js';
+import { parseTenantOverride, type TenantOverrides } from './tenant.js';
 
 /** Ports of `npm run sandbox`, in VENDORS order. */
 export const DEFAULT_PORTS: Record<VendorName, number> = { netbird: 4101, siit: 4102, meetbit: 4103, meetergo: 4104, partoo: 4105 };
@@ -16,15 +19,23 @@ const CREDENTIAL_ENV = {
   partoo: { apiKey: 'SANDBOX_PARTOO_API_KEY' },
 } as const;
 
+/**
+ * Where `npm run sandbox` and `npm start` keep the sandboxes' users between runs: under the
+ * project's git-ignored `.sandbox-state/`. SANDBOX_STATE_FILE changes it, `off` turns it off.
+ */
+export const DEFAULT_STATE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.sandbox-state', 'sandboxes.json');
+
 /** Every variable read, for the usage text. */
 export const ENV_VARIABLES = [
   'SANDBOX_HOST',
   ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_PORT`),
   ...Object.values(CREDENTIAL_ENV).flatMap((names) => Object.values(names)),
+  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_TENANT`),
   'SANDBOX_RATE_LIMITS',
   ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_RATE_LIMIT`),
   'SANDBOX_LATENCY_MS',
   'SANDBOX_FAULTS',
+  'SANDBOX_STATE_FILE',
 ];
 
 type Env = Record<string, string | undefined>;
@@ -59,8 +70,13 @@ function parseJson(value: string, name: string): unknown {
 
 const faultsByVendor = z.partialRecord(z.enum(VENDORS), z.array(faultSchema));
 
-export function optionsFromEnv(env: Env): SandboxOptions {
+/**
+ * The sandboxes' options from `env`. `defaults.stateFile` is the state file used when
+ * SANDBOX_STATE_FILE is not set (the processes pass DEFAULT_STATE_FILE; tests pass nothing).
+ */
+export function optionsFromEnv(env: Env, defaults: { stateFile?: string } = {}): SandboxOptions {
   const options: SandboxOptions = { ports: {}, credentials: {} };
+  const tenants: TenantOverrides = {};
   const perVendorLimits: Partial<Record<VendorName, RateLimitSettings | false>> = {};
   for (const vendor of VENDORS) {
     const portName = `SANDBOX_${vendor.toUpperCase()}_PORT`;
@@ -69,7 +85,12 @@ export function optionsFromEnv(env: Env): SandboxOptions {
     if (given.length > 0) Object.assign((options.credentials![vendor] ??= {} as never), Object.fromEntries(given.map(([key, name]) => [key, env[name]])));
     const limitName = `SANDBOX_${vendor.toUpperCase()}_RATE_LIMIT`;
     if (env[limitName] !== undefined) perVendorLimits[vendor] = rateLimit(env[limitName], limitName);
+    const tenantName = `SANDBOX_${vendor.toUpperCase()}_TENANT`;
+    if (env[tenantName] !== undefined) Object.assign(tenants, { [vendor]: parseTenantOverride(vendor, parseJson(env[tenantName], tenantName), tenantName) });
   }
+  if (Object.keys(tenants).length > 0) options.tenants = tenants;
+  const stateFile = env.SANDBOX_STATE_FILE ?? defaults.stateFile;
+  if (stateFile !== undefined && !['off', 'false', ''].includes(stateFile)) options.stateFile = stateFile;
   const allOff = ['off', 'false', '0'].includes(env.SANDBOX_RATE_LIMITS ?? '');
   options.rateLimits = allOff ? false : perVendorLimits;
   if (env.SANDBOX_LATENCY_MS) options.latencyMs = latency(env.SANDBOX_LATENCY_MS);

@@ -3,12 +3,16 @@
  * vendor's real base path: a client switches between sandbox and vendor by base URL alone.
  */
 import type { AddressInfo } from 'node:net';
-import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
 import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials.js';
 import type { Fault, LatencySpec } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
-import { ADMIN_PREFIX, createVendorServer } from './server.js';
+import { ADMIN_PREFIX, createVendorServer, type VendorServer } from './server.js';
+import { loadState, StateWriter, type SavedState } from './state-file.js';
+import { resolveTenant, type SandboxTenants, type TenantOverrides } from './tenant.js';
 import type { VendorDefinition } from './vendor.js';
 import { meetbit } from './vendors/meetbit.js';
 import { meetergo } from './vendors/meetergo.js';
@@ -17,6 +21,8 @@ import { partoo } from './vendors/partoo.js';
 import { siit } from './vendors/siit.js';
 
 export { SANDBOX_CREDENTIALS } from './credentials.js';
+export { DEFAULT_TENANTS } from './tenant.js';
+export type { SandboxTenants, TenantOverrides } from './tenant.js';
 export type { Fault } from './faults.js';
 export type { RateLimitSettings } from './rate-limit.js';
 export type { LoggedRequest } from './request-log.js';
@@ -30,6 +36,8 @@ export interface SandboxOptions {
   ports?: Partial<Record<VendorName, number>>;
   /** Per vendor, merged over SANDBOX_CREDENTIALS. */
   credentials?: Partial<SandboxCredentials>;
+  /** Per vendor, fields replacing those of DEFAULT_TENANTS (see tenant.ts). */
+  tenants?: TenantOverrides;
   /** Default true: each vendor's documented limit. false turns limiting off. */
   rateLimits?: boolean | Partial<Record<VendorName, RateLimitSettings | false>>;
   /** Latency added to every vendor's every request, fixed or a random [min, max]. */
@@ -38,6 +46,11 @@ export interface SandboxOptions {
   faults?: Partial<Record<VendorName, Fault[]>>;
   /** The sandboxes' clock in ms (timestamps, rate limits, Partoo's invite interval); default Date.now. */
   now?: () => number;
+  /**
+   * A JSON file keeping every vendor's users and id counters across restarts: read at start
+   * (absent = empty sandboxes), rewritten after each change. Default: none (memory only).
+   */
+  stateFile?: string;
 }
 
 export interface Sandboxes {
@@ -45,15 +58,30 @@ export interface Sandboxes {
   urls: Record<VendorName, string>;
   /** e.g. http://127.0.0.1:4101/_sandbox */
   adminUrls: Record<VendorName, string>;
-  vendors: Record<VendorName, VendorSandbox>;
+  /** The controls; restart() replaces the entries (read them through this record, not a copy). */
+  vendors: { [V in VendorName]: VendorSandbox<SandboxTenants[V]> };
+  /** Where the state is kept, when a state file was given. */
+  stateFile?: string;
+  /**
+   * Stops and starts every vendor again on the same ports, as a process restart would: users and
+   * id counters carry over (through the state file when there is one, else through memory);
+   * request logs, faults added since start, rate-limit changes and tenant changes do not.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-// Each definition is typed by its own credentials and user body; only createVendorServer,
-// which keeps the two together, needs to know them.
-const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never> } = { netbird, siit, meetbit, meetergo, partoo };
+// Each definition is typed by its own credentials, user body and tenant; only createVendorServer,
+// which keeps them together, needs to know them.
+const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never, SandboxTenants[V]> } = { netbird, siit, meetbit, meetergo, partoo };
 
 const LOOPBACK = '127.0.0.1';
+const RESTART_SETTLE_MS = 100;
+
+/** The variable `npm run sandbox` reads a vendor's port from. */
+export function portVariable(vendor: VendorName): string {
+  return `SANDBOX_${vendor.toUpperCase()}_PORT`;
+}
 
 function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
   if (option === undefined || option === true) return documented;
@@ -61,37 +89,103 @@ function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option:
   return option[vendor] ?? documented;
 }
 
+/** A listen failure worded for the person who has to fix it: which vendor, which port, which variable. */
+function listenError(vendor: VendorName, host: string, port: number, error: NodeJS.ErrnoException): Error {
+  const where = `${host}:${port}`;
+  const fix = `set ${portVariable(vendor)} to a free port (0 picks one), or stop whatever holds ${where}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox cannot listen on ${where}: the port is already in use; ${fix}.`, { cause: error });
+    case 'EACCES':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox may not listen on ${where} (permission denied); ${fix}.`, { cause: error });
+    case 'EADDRNOTAVAIL':
+      return new Error(`The ${VENDOR_LABELS[vendor]} sandbox cannot listen on ${where}: no such address here; check SANDBOX_HOST.`, { cause: error });
+    default:
+      return error;
+  }
+}
+
+interface Running {
+  vendor: VendorName;
+  server: VendorServer<unknown>;
+  port: number;
+}
+
 export async function startSandboxes(options: SandboxOptions = {}): Promise<Sandboxes> {
   const now = options.now ?? Date.now;
   const host = options.host ?? LOOPBACK;
   // URLs name an address a client can dial: a wildcard bind is reached through loopback.
   const urlHost = host === '0.0.0.0' ? LOOPBACK : host;
-  const started: { vendor: VendorName; close: () => Promise<void>; port: number; sandbox: VendorSandbox }[] = [];
-  const stop = async () => {
-    await Promise.all(started.map((s) => s.close()));
-  };
-  try {
-    for (const vendor of VENDORS) {
-      const def = DEFINITIONS[vendor];
-      const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
-      const { app, sandbox } = createVendorServer(def as VendorDefinition<SandboxCredentials[typeof vendor], never>, {
-        credentials: { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] },
-        rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
-        startFaults,
-        now,
-      });
-      await app.listen({ host, port: options.ports?.[vendor] ?? 0 });
-      started.push({ vendor, close: () => app.close(), port: (app.server.address() as AddressInfo).port, sandbox });
+  const stateFile = options.stateFile === undefined ? undefined : path.resolve(options.stateFile);
+  let running: Running[] = [];
+  const readState = (): SavedState => Object.fromEntries(running.map((r) => [r.vendor, r.server.exportState()]));
+  const writer = stateFile === undefined ? undefined : new StateWriter(stateFile, readState);
+
+  const startAll = async (ports: Partial<Record<VendorName, number>>, saved: SavedState): Promise<void> => {
+    const started: Running[] = [];
+    try {
+      for (const vendor of VENDORS) {
+        const def = DEFINITIONS[vendor] as VendorDefinition<SandboxCredentials[typeof vendor], never, SandboxTenants[typeof vendor]>;
+        const credentials = { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] } as SandboxCredentials[typeof vendor];
+        const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
+        const server = createVendorServer(def, {
+          credentials,
+          tenant: resolveTenant(vendor, options.tenants?.[vendor] as Partial<SandboxTenants[typeof vendor]> | undefined, credentials),
+          rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
+          startFaults,
+          now,
+          state: saved[vendor],
+          onChange: () => writer?.changed(),
+        });
+        const port = ports[vendor] ?? 0;
+        try {
+          await server.app.listen({ host, port });
+        } catch (error) {
+          await server.app.close();
+          throw listenError(vendor, host, port, error as NodeJS.ErrnoException);
+        }
+        started.push({ vendor, server: server as VendorServer<unknown>, port: (server.app.server.address() as AddressInfo).port });
+      }
+    } catch (error) {
+      await Promise.all(started.map((s) => s.server.app.close()));
+      throw error;
     }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const record = <T>(pick: (s: (typeof started)[number]) => T) => Object.fromEntries(started.map((s) => [s.vendor, pick(s)])) as Record<VendorName, T>;
-  return {
-    urls: record((s) => `http://${urlHost}:${s.port}${DEFINITIONS[s.vendor].basePath}`),
-    adminUrls: record((s) => `http://${urlHost}:${s.port}${ADMIN_PREFIX}`),
-    vendors: record((s) => s.sandbox),
-    stop,
+    running = started;
   };
+
+  const closeAll = async () => {
+    await Promise.all(running.map((r) => r.server.app.close()));
+  };
+
+  await startAll(options.ports ?? {}, stateFile === undefined ? {} : loadState(stateFile));
+
+  const record = <T>(pick: (r: Running) => T) => Object.fromEntries(running.map((r) => [r.vendor, pick(r)])) as Record<VendorName, T>;
+  const sandboxes: Sandboxes = {
+    urls: record((r) => `http://${urlHost}:${r.port}${DEFINITIONS[r.vendor].basePath}`),
+    adminUrls: record((r) => `http://${urlHost}:${r.port}${ADMIN_PREFIX}`),
+    vendors: record((r) => r.server.sandbox) as Sandboxes['vendors'],
+    ...(stateFile === undefined ? {} : { stateFile }),
+    async restart() {
+      const ports = record((r) => r.port);
+      const inMemory = readState();
+      await closeAll();
+      // Closing ends every kept-alive connection; a client in this process learns it a moment
+      // later. Let it, so its next request dials the new server instead of dying on the old
+      // socket (a client elsewhere may still see one "socket hang up", as with any restart).
+      await sleep(RESTART_SETTLE_MS);
+      let saved = inMemory;
+      if (writer && stateFile !== undefined) {
+        // Through the file, as a real restart would: what was not written is lost.
+        writer.flush();
+        saved = loadState(stateFile);
+      }
+      await startAll(ports, saved);
+      Object.assign(sandboxes.vendors, record((r) => r.server.sandbox));
+    },
+    async stop() {
+      await closeAll();
+      writer?.flush();
+    },
+  };
+  return sandboxes;
 }

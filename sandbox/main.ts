@@ -1,13 +1,14 @@
 /** `npm run sandbox`: the five vendor sandboxes as one process, until SIGINT or SIGTERM. */
 import { VENDOR_LABELS, VENDORS } from '../workflows/vendors.js';
-import { ENV_VARIABLES, optionsFromEnv } from './config.js';
+import { DEFAULT_STATE_FILE, ENV_VARIABLES, optionsFromEnv } from './config.js';
 import { startSandboxes } from './index.js';
 
 async function main(): Promise<void> {
-  const sandboxes = await startSandboxes(optionsFromEnv(process.env));
+  const sandboxes = await startSandboxes(optionsFromEnv(process.env, { stateFile: DEFAULT_STATE_FILE }));
   for (const vendor of VENDORS) {
     console.log(`${VENDOR_LABELS[vendor].padEnd(9)} ${sandboxes.urls[vendor].padEnd(42)} admin ${sandboxes.adminUrls[vendor]}`);
   }
+  console.log(sandboxes.stateFile ? `Users are kept in ${sandboxes.stateFile} (SANDBOX_STATE_FILE=off to keep none)` : 'Users are kept in memory only');
   console.log(`Configurable through: ${ENV_VARIABLES.join(', ')}`);
 
   let stopping = false;

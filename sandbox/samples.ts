@@ -15,7 +15,7 @@ export const SAMPLE_CREATE: Record<VendorName, { path: string; body: (email: str
       last_name: 'Lovelace',
       department_id: 3,
       timezone: 'Europe/London',
-      role: 'Employee',
+      role: 'User',
       work_hours: { sunday: [], monday: [workDay], tuesday: [workDay], wednesday: [workDay], thursday: [workDay], friday: [workDay], saturday: [] },
     }),
   },

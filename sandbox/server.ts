@@ -10,19 +10,33 @@ import { FaultSet, type Fault } from './faults.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
-import { UserStore } from './store.js';
+import { UserStore, type VendorState } from './store.js';
+import { parseTenantOverride } from './tenant.js';
 import type { PlumbingError, VendorDefinition, VendorReply, VendorRequest } from './vendor.js';
 
 export const ADMIN_PREFIX = '/_sandbox';
 /** Larger than any user payload; a bigger body gets the vendor's 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-export interface VendorServerOptions<C> {
+export interface VendorServerOptions<C, T> {
   credentials: C;
+  /** The tenant at start and again after every reset. */
+  tenant: T;
   rateLimit: RateLimitSettings | false;
   /** Faults installed at start and again on every reset. */
   startFaults: Fault[];
   now: () => number;
+  /** Users and id counters to start from (a restart's saved state). */
+  state?: VendorState;
+  /** Called after anything that may have changed users or counters (to save the state). */
+  onChange?: () => void;
+}
+
+export interface VendorServer<T> {
+  app: FastifyInstance;
+  sandbox: VendorSandbox<T>;
+  /** Users and id counters as they are now, for a state file or a restart. */
+  exportState(): VendorState;
 }
 
 interface InFlight {
@@ -56,8 +70,11 @@ function isAdmin(url: string): boolean {
   return url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`);
 }
 
-export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: VendorServerOptions<C>): { app: FastifyInstance; sandbox: VendorSandbox } {
+export function createVendorServer<C, B, T>(def: VendorDefinition<C, B, T>, options: VendorServerOptions<C, T>): VendorServer<T> {
   const store = new UserStore<B>();
+  if (options.state) store.importState(options.state);
+  const changed = () => options.onChange?.();
+  let tenant = structuredClone(options.tenant);
   const log = new RequestLog();
   const faults = new FaultSet();
   const limiter = new RateLimiter(options.rateLimit, def.rateLimit.penalize);
@@ -171,6 +188,7 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
   def.routes({
     store,
     credentials: options.credentials,
+    tenant: () => tenant,
     now: options.now,
     route: (method, url, handler) => {
       app.route({
@@ -183,13 +201,16 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
             body: req.body,
             headers: req.headers,
           };
-          return send(reply, handler(request));
+          const answer = handler(request);
+          // Reads change nothing; anything else may have (a create, a delete, an invite).
+          if (method !== 'GET') changed();
+          return send(reply, answer);
         },
       });
     },
   });
 
-  const sandbox: VendorSandbox = {
+  const sandbox: VendorSandbox<T> = {
     users: () => store.snapshot(),
     requests: () => log.list(),
     addFault: (fault) => void faults.add(fault),
@@ -201,10 +222,16 @@ export function createVendorServer<C, B>(def: VendorDefinition<C, B>, options: V
       faults.clear();
       installStartFaults();
       limiter.resetCounters();
+      tenant = structuredClone(options.tenant);
+      changed();
     },
     faults: () => faults.list(),
     rateLimit: () => ({ current: limiter.current, documented: def.rateLimit.documented }),
+    tenant: () => structuredClone(tenant),
+    setTenant: (override) => {
+      tenant = { ...tenant, ...parseTenantOverride(def.name, override, `${def.name} tenant`) } as T;
+    },
   };
   registerAdminRoutes(app, sandbox);
-  return { app, sandbox };
+  return { app, sandbox, exportState: () => store.exportState() };
 }

@@ -18,12 +18,38 @@ export interface StoredUser<B> extends SandboxUser {
   lastInviteAt?: number;
 }
 
+/** What a state file keeps of one vendor: every user (deleted ones too) and the id counters. */
+export interface VendorState {
+  users: StoredUser<unknown>[];
+  counters: Record<string, number>;
+}
+
 export class UserStore<B> {
   private readonly byId = new Map<string, StoredUser<B>>();
+  /** Sequences ids are drawn from; never reset, so an id is never handed out twice. */
+  private readonly counters = new Map<string, number>();
 
   add(user: StoredUser<B>): StoredUser<B> {
+    // A vendor never reuses an id, deleted users' included: a clash is a sandbox bug.
+    if (this.byId.has(user.id)) throw new Error(`user id ${user.id} is already taken`);
     this.byId.set(user.id, user);
     return user;
+  }
+
+  /** The next value of a counter starting at `first`, skipping ids the store already holds. */
+  nextNumber(counter: string, first: number): number {
+    let value = this.counters.get(counter) ?? first;
+    while (this.byId.has(String(value))) value += 1;
+    this.counters.set(counter, value + 1);
+    return value;
+  }
+
+  /** A random id (from `generate`) that no user, deleted ones included, has held. */
+  freshId(generate: () => string): string {
+    for (;;) {
+      const id = generate();
+      if (!this.byId.has(id)) return id;
+    }
   }
 
   /** Any user, whatever its state; vendors decide what a deleted or archived user shows. */
@@ -49,8 +75,22 @@ export class UserStore<B> {
     return this.all().find((u) => (u.state === 'active' || u.state === 'invited') && u.email.toLowerCase() === wanted);
   }
 
+  /** Empties the users; counters go on, so ids handed out before are not handed out again. */
   clear(): void {
     this.byId.clear();
+  }
+
+  /** Everything a restart needs, as plain JSON-safe data. */
+  exportState(): VendorState {
+    return { users: structuredClone(this.all()) as StoredUser<unknown>[], counters: Object.fromEntries(this.counters) };
+  }
+
+  /** Replaces users and counters with a saved state. */
+  importState(state: VendorState): void {
+    this.byId.clear();
+    for (const user of structuredClone(state.users)) this.byId.set(user.id, user as StoredUser<B>);
+    this.counters.clear();
+    for (const [name, value] of Object.entries(state.counters)) this.counters.set(name, value);
   }
 
   /** Copies for admin reads, without the sandbox's own bookkeeping. */

@@ -22,10 +22,30 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-/** The sandboxes accept exactly the zones our NewHire validation does. */
-import { isIanaTimeZone as isTimezone } from '../workflows/new-hire.js';
+/**
+ * Time zones, checked with the sandbox's own rules, never the project's NewHire check: a vendor
+ * may refuse what our validation lets through, and the tests must be able to see that.
+ */
+import { ZONE_TAB_TIME_ZONES } from './time-zones.js';
 
-export { isTimezone };
+/** MeetBit (Laravel's `timezone` rule) [guess]: the IANA zone.tab names and UTC, no old aliases. */
+export function isListedTimeZone(value: string): boolean {
+  return ZONE_TAB_TIME_ZONES.has(value);
+}
+
+/**
+ * meetergo (NestJS; class-validator's IsTimeZone asks Intl) [guess]: whatever this runtime's Intl
+ * accepts, old aliases such as Asia/Calcutta included.
+ */
+export function isIntlTimeZone(value: string): boolean {
+  if (value.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type FieldType = 'string' | 'boolean' | 'integer' | 'number' | 'object' | 'string[]' | 'integer[][]';
 export type FieldFormat = 'email' | 'date' | 'timezone' | 'uuid';
@@ -52,7 +72,7 @@ export type Problem =
 const FORMAT_CHECK: Record<FieldFormat, (v: string) => boolean> = {
   email: isEmail,
   date: isIsoDate,
-  timezone: isTimezone,
+  timezone: isListedTimeZone,
   uuid: isUuid,
 };
 

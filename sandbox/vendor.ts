@@ -31,16 +31,18 @@ export interface VendorRequest {
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-export interface VendorContext<C, B> {
+export interface VendorContext<C, B, T> {
   store: UserStore<B>;
   credentials: C;
+  /** The tenant as it is now (a test may change it while the sandbox runs). */
+  tenant(): T;
   /** The sandbox clock (ms since the epoch); tests may replace it. */
   now(): number;
   /** Serves `handler` at the vendor's base path + `url` (fastify route syntax). */
   route(method: Method, url: string, handler: (req: VendorRequest) => VendorReply): void;
 }
 
-export interface VendorDefinition<C, B> {
+export interface VendorDefinition<C, B, T> {
   name: VendorName;
   /** Where the vendor's API lives, e.g. "/api"; no trailing slash. */
   basePath: string;
@@ -55,7 +57,7 @@ export interface VendorDefinition<C, B> {
   authenticate(headers: IncomingHttpHeaders, credentials: C): VendorReply | undefined;
   /** The vendor's answer to a failure of `status` with no more specific message. */
   error(status: number, cause: PlumbingError): VendorReply;
-  routes(ctx: VendorContext<C, B>): void;
+  routes(ctx: VendorContext<C, B, T>): void;
 }
 
 /** A JSON answer. */

@@ -13,7 +13,7 @@ import logUpdate from 'log-update';
 import { OnboardingClient } from '../client/onboarding-client.js';
 import { loadConfig } from '../config/environment.js';
 import { renderProgress } from '../client/progress-view.js';
-import { optionsFromEnv } from '../sandbox/config.js';
+import { DEFAULT_STATE_FILE, optionsFromEnv } from '../sandbox/config.js';
 import { startSandboxes } from '../sandbox/index.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { workerLogger } from '../workers/logger.js';
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const server = await startDevServer({ port, ui: true, uiPort, dbFilename: path.join(STATE_DIR, 'dev-server.db'), log: say });
   cleanups.push(() => server.stop());
 
-  const sandboxes = await startSandboxes(optionsFromEnv(process.env));
+  // Users persist across runs, as the Temporal history does: a later run's onboardings meet them.
+  const sandboxes = await startSandboxes(optionsFromEnv(process.env, { stateFile: DEFAULT_STATE_FILE }));
   cleanups.push(() => sandboxes.stop());
   say(`Vendor sandboxes: ${Object.values(sandboxes.urls).join('  ')}`);
 

@@ -1,9 +1,10 @@
 /**
  * MeetBit public API (`/api/public/v2.0`), a Laravel app: `{message, data}` bodies, 400
  * `{message, errors: {field: [msg]}}` with Laravel's wording, text/plain 401/404/429/500, users
- * soft-deleted (`deleted_at`).
+ * soft-deleted (`deleted_at`). A missing permission is 401 "Access denied." [doc], never 403.
  */
 import type { SandboxCredentials } from '../credentials.js';
+import type { MeetbitTenant } from '../tenant.js';
 import { checkFields, isPlainObject, type FieldRule, type Problem } from '../validation.js';
 import { firstQuery, intQuery, json, paginate, type VendorDefinition, type VendorReply } from '../vendor.js';
 
@@ -44,8 +45,9 @@ const CREATE_RULES: Record<string, FieldRule> = {
   first_name: { type: 'string', required: true, nonEmpty: true, maxLength: 255 },
   last_name: { type: 'string', required: true, nonEmpty: true, maxLength: 255 },
   email: { type: 'string', required: true, nonEmpty: true, format: 'email', maxLength: 255 },
+  // IANA names as Laravel's `timezone` rule lists them (see time-zones.ts) [guess].
   timezone: { type: 'string', required: true, nonEmpty: true, format: 'timezone' },
-  // "Must be an existing Role name": the sandbox tenant takes any name [guess].
+  // "Must be an existing Role name" [doc]: checked against the tenant's roles below.
   role: { type: 'string', required: true, nonEmpty: true },
   work_hours: { type: 'object', required: true },
   activate: { type: 'boolean' },
@@ -115,9 +117,14 @@ function text(status: number, body: string): VendorReply {
   return { status, text: body };
 }
 
+/** A key without the permission a call needs [doc: UnauthorizedError, answered as 401]. */
+const ACCESS_DENIED = 'Access denied.';
+
 const DEFAULT_TEXT: Record<number, string> = {
   401: 'Invalid or missing access key.',
-  403: 'Access denied.',
+  // MeetBit documents no 403 (its permission failures are 401 ACCESS_DENIED); an injected 403
+  // gets Laravel's own wording [guess].
+  403: 'This action is unauthorized.',
   404: NOT_FOUND,
   413: 'Payload too large.',
   415: 'Unsupported media type.',
@@ -129,9 +136,24 @@ function present(user: MeetbitUser): VendorReply {
   return json(200, { message: 'User retrieved successfully.', data: user });
 }
 
-let nextId = 100_000;
+/** The permission a call needs, or the 401 a key without it gets. */
+function denied(tenant: MeetbitTenant, ...needed: string[]): VendorReply | undefined {
+  return needed.every((p) => tenant.permissions.includes(p)) ? undefined : text(401, ACCESS_DENIED);
+}
 
-export const meetbit: VendorDefinition<Credentials, MeetbitUser> = {
+/**
+ * Laravel's `exists` rule on department_id and role, checked only on well-typed values (the type
+ * problem is already reported) [doc: "Must be an existing Role name"; wording is Laravel's].
+ */
+function referenceProblems(body: Record<string, unknown>, tenant: MeetbitTenant, errors: Record<string, string[]>): void {
+  const { department_id: departmentId, role } = body;
+  if (Number.isSafeInteger(departmentId) && !tenant.departments.some((d) => d.id === departmentId) && !errors.department_id) {
+    errors.department_id = ['The selected department id is invalid.'];
+  }
+  if (typeof role === 'string' && role !== '' && !tenant.roles.includes(role) && !errors.role) errors.role = ['The selected role is invalid.'];
+}
+
+export const meetbit: VendorDefinition<Credentials, MeetbitUser, MeetbitTenant> = {
   name: 'meetbit',
   basePath: '/api/public/v2.0',
   rateLimit: {
@@ -154,17 +176,23 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser> = {
     if (status === 400) return validation({});
     return text(status, DEFAULT_TEXT[status] ?? 'An unexpected error occurred.');
   },
-  routes({ store, now, route }) {
+  routes({ store, tenant, now, route }) {
     route('POST', '/users', ({ body }) => {
+      // Authorization comes before validation, as a Laravel form request's authorize() does:
+      // users.create.* [doc], and users.lock.* to activate [doc].
+      const refusal = denied(tenant(), 'users.create.*') ?? (isPlainObject(body) && body.activate === true ? denied(tenant(), 'users.lock.*') : undefined);
+      if (refusal) return refusal;
       if (!isPlainObject(body)) return validation({ body: ['The request body must be a JSON object.'] });
       const errors: Record<string, string[]> = {};
       for (const p of checkFields(body, CREATE_RULES)) (errors[p.field] ??= []).push(laravelMessage(p));
+      referenceProblems(body, tenant(), errors);
       if (isPlainObject(body.work_hours)) Object.assign(errors, workHoursProblems(body.work_hours));
       if (body.is_silent === true && body.activate !== true) errors.is_silent = ['The is silent field requires activate to be true.'];
       if (Object.keys(errors).length > 0) return validation(errors);
       if (store.holderOf(body.email as string)) return validation({ email: ['The email has already been taken.'] }); // [guess] pinned
       const at = new Date(now()).toISOString();
-      const id = nextId++;
+      const id = store.nextNumber('user', 100_000);
+      const department = tenant().departments.find((d) => d.id === body.department_id)!;
       const user: MeetbitUser = {
         id,
         department_id: body.department_id as number,
@@ -177,7 +205,7 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser> = {
         avatar_url: `https://example.com/avatars/${id}.png`,
         role: body.role as string,
         name: `${body.first_name as string} ${body.last_name as string}`,
-        department_name: `Department ${body.department_id as number}`, // [guess] the sandbox tenant has no named departments
+        department_name: department.name,
         created_at: at,
         updated_at: at,
         deleted_at: null,
@@ -186,8 +214,10 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser> = {
       return json(200, { message: 'User created successfully.', data: user });
     });
 
-    // Filtering [doc]; operator names `eq` and `like` [guess].
+    // Filtering [doc]; operator names `eq` and `like` [guess]; reads need users.read.* [guess].
     route('GET', '/users', ({ query }) => {
+      const refusal = denied(tenant(), 'users.read.*');
+      if (refusal) return refusal;
       const pageSize = intQuery(query.PageSize, 15);
       const pageNumber = intQuery(query.PageNumber, 1);
       if (!pageSize || !pageNumber || pageSize > 100) return validation({ PageSize: ['The page size must be between 1 and 100.'] });
@@ -215,14 +245,21 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser> = {
       });
     });
 
-    route('GET', '/users/:userId', ({ params }) => {
+    // [guess] Read by id: BEYOND-CREATE documents PATCH /users/{user_id}, so the same resource
+    // route answers GET (a Laravel apiResource). A soft-deleted user is 404 unless WithTrashed.
+    route('GET', '/users/:userId', ({ params, query }) => {
+      const refusal = denied(tenant(), 'users.read.*');
+      if (refusal) return refusal;
       const user = store.get(params.userId);
-      return user && user.state !== 'deleted' ? present(user.body) : text(404, NOT_FOUND);
+      const withTrashed = ['true', '1'].includes(firstQuery(query.WithTrashed) ?? '');
+      return user && (withTrashed || user.state !== 'deleted') ? present(user.body) : text(404, NOT_FOUND);
     });
 
     // [guess] Undo is undocumented: a soft delete answered 202 with no body. Only this handler
     // knows it; change it here if MeetBit turns out to do otherwise.
     route('DELETE', '/users/:userId', ({ params }) => {
+      const refusal = denied(tenant(), 'users.delete.*'); // [guess] the permission's name
+      if (refusal) return refusal;
       const user = store.get(params.userId);
       if (!user || user.state === 'deleted') return text(404, NOT_FOUND);
       user.state = 'deleted';

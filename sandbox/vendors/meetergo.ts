@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxCredentials } from '../credentials.js';
-import { checkFields, isPlainObject, isTimezone, isUuid, type FieldRule, type Problem } from '../validation.js';
+import type { MeetergoTenant } from '../tenant.js';
+import { checkFields, isIntlTimeZone, isPlainObject, isUuid, type FieldRule, type Problem } from '../validation.js';
 import { intQuery, json, type VendorDefinition, type VendorReply } from '../vendor.js';
 
 type Credentials = SandboxCredentials['meetergo'];
@@ -28,8 +29,8 @@ export interface MeetergoUser {
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const CHANNELS = ['phone', 'phone-incoming', 'connect', 'google', 'zoom', 'teamsForBusiness2', 'webex', 'whereby', 'kmeet', 'jitsi', 'local', 'local-attendee', 'custom'];
-/** The sandbox's one company. */
-const COMPANY_ID = '00000000-0000-4000-8000-00000000c0de';
+/** The documented 403 of create [doc]. */
+const NO_API_PLATFORM = "Company does not have access to 'apiPlatform' feature.";
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -109,16 +110,26 @@ function slugify(text: string): string {
 }
 
 /** Calls other than create act as a company admin named in a header [doc]. */
-function actingUserProblem(headers: IncomingHttpHeaders, credentials: Credentials, required: boolean): VendorReply | undefined {
+function actingUserProblem(headers: IncomingHttpHeaders, tenant: MeetergoTenant, required: boolean): VendorReply | undefined {
   const actingUser = headers['x-meetergo-api-user-id'];
   if (actingUser === undefined) {
     return required ? httpError(400, "Missing required header 'x-meetergo-api-user-id' for API key authentication") : undefined;
   }
-  // [guess] any other user is not a company admin of the sandbox company.
-  return actingUser === credentials.actingUserId ? undefined : httpError(403, 'Acting user is not a company admin');
+  // [guess] status and wording for a user who is not one of the tenant's company admins.
+  return typeof actingUser === 'string' && tenant.companyAdmins.includes(actingUser) ? undefined : httpError(403, 'Acting user is not a company admin');
 }
 
-export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
+/**
+ * Creating users needs the API Platform subscription [doc: 403 and its body] and a Platform API
+ * Key, not a Personal Access Token [doc; 403 and wording guess]. Guards run before validation.
+ */
+function createRefusal(tenant: MeetergoTenant): VendorReply | undefined {
+  if (!tenant.apiPlatform) return httpError(403, NO_API_PLATFORM);
+  if (tenant.keyType !== 'platform') return httpError(403, 'Personal Access Tokens cannot create users');
+  return undefined;
+}
+
+export const meetergo: VendorDefinition<Credentials, MeetergoUser, MeetergoTenant> = {
   name: 'meetergo',
   basePath: '/v4',
   rateLimit: {
@@ -132,13 +143,13 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
   error(status, cause) {
     if (cause === 'bad-json') return httpError(400, 'Invalid JSON in request body');
     if (cause === 'no-route') return httpError(404, 'Cannot find the requested resource');
-    const messages: Record<number, string> = { 403: "Company does not have access to 'apiPlatform' feature.", 500: 'Internal server error' };
+    const messages: Record<number, string> = { 403: NO_API_PLATFORM, 500: 'Internal server error' };
     return httpError(status, messages[status] ?? STATUS_TEXT[status] ?? 'Error');
   },
-  routes({ store, credentials, now, route }) {
+  routes({ store, tenant, now, route }) {
     route('POST', '/user', ({ body, headers }) => {
-      const acting = actingUserProblem(headers, credentials, false);
-      if (acting) return acting;
+      const refused = createRefusal(tenant()) ?? actingUserProblem(headers, tenant(), false);
+      if (refused) return refused;
       if (!isPlainObject(body)) return validationFailed([{ field: 'body', message: 'body must be a JSON object' }]);
       const problems = checkFields(body, USER_RULES).map(describe);
       const availability = isPlainObject(body.availability) ? body.availability : {};
@@ -148,18 +159,18 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
       if (isPlainObject(availability.schedule)) problems.push(...scheduleProblems(availability.schedule));
       if (problems.length > 0) return validationFailed(problems);
       const timezones = [body.timezone, availability.timezone].filter((t): t is string => typeof t === 'string');
-      if (!timezones.every(isTimezone)) return httpError(400, 'Invalid timezone');
+      if (!timezones.every(isIntlTimeZone)) return httpError(400, 'Invalid timezone');
       if (store.holderOf(body.email as string)) return httpError(409, 'User with this email already exists');
 
       const userSlug = uniqueSlug(slugify(`${body.givenName as string}-${body.familyName as string}`), store.live().map((u) => u.body.bookingUrl));
       const meetingSlug = (meetingType.slug as string | undefined) ?? slugify((meetingType.name as string | undefined) ?? '30min Meeting');
       const user: MeetergoUser = {
-        id: randomUUID(),
+        id: store.freshId(randomUUID),
         email: body.email as string,
         givenName: body.givenName as string,
         familyName: body.familyName as string,
         timezone: body.timezone as string,
-        companyId: COMPANY_ID,
+        companyId: tenant().companyId,
         availabilityId: randomUUID(),
         meetingTypeId: randomUUID(),
         bookingUrl: `https://cal.meetergo.com/${userSlug}/${meetingSlug}`,
@@ -172,7 +183,7 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
 
     // No email filter [doc]: clients page through and filter on their side.
     route('GET', '/user', ({ query, headers }) => {
-      const acting = actingUserProblem(headers, credentials, true);
+      const acting = actingUserProblem(headers, tenant(), true);
       if (acting) return acting;
       const limit = intQuery(query.limit, 20); // [guess] default page size
       const offset = intQuery(query.offset, 0);
@@ -184,8 +195,10 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
       return json(200, { users: users.slice(offset, offset! + limit!).map((u) => u.body), total: users.length });
     });
 
+    // [guess] Read by id: BEYOND-CREATE documents only the paged list; the sandbox also answers
+    // GET /v4/user/{id} (the path DELETE uses) with the list's user object, 404 when gone.
     route('GET', '/user/:id', ({ params, headers }) => {
-      const acting = actingUserProblem(headers, credentials, true);
+      const acting = actingUserProblem(headers, tenant(), true);
       if (acting) return acting;
       const user = store.get(params.id);
       return user && user.state !== 'deleted' ? json(200, user.body) : httpError(404, 'User not found');
@@ -193,7 +206,7 @@ export const meetergo: VendorDefinition<Credentials, MeetergoUser> = {
 
     // Permanent [doc]; an optional body moves the user's resources to `targetUserId`.
     route('DELETE', '/user/:id', ({ params, headers, body }) => {
-      const acting = actingUserProblem(headers, credentials, true);
+      const acting = actingUserProblem(headers, tenant(), true);
       if (acting) return acting;
       const user = store.get(params.id);
       if (!user || user.state === 'deleted') return httpError(404, 'User not found');

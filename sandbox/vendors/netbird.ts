@@ -4,6 +4,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { SandboxCredentials } from '../credentials.js';
+import type { NetbirdTenant } from '../tenant.js';
 import { checkFields, isPlainObject, type Problem } from '../validation.js';
 import { json, type VendorDefinition, type VendorReply } from '../vendor.js';
 
@@ -42,6 +43,26 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   500: 'internal server error',
 };
 
+/** NetBird's answer when the PAT's user lacks the permission: PermissionDenied → 403 [doc: server code]. */
+function denied(tenant: NetbirdTenant, operation: NetbirdTenant['permissions']['users'][number]): VendorReply | undefined {
+  return tenant.permissions.users.includes(operation) ? undefined : error(403, DEFAULT_MESSAGES[403]);
+}
+
+/**
+ * auto_groups must name groups of the account, never the "All" group. [guess] NetBird's server
+ * checks this on user update (422 "provided group ID <id> in the user <id> update doesn't exist",
+ * "can't add All group to the user") but not at invite; the sandbox holds create to the same rule
+ * with the update's wording, so a saga cannot rely on a group that does not exist.
+ */
+function groupProblem(autoGroups: string[], tenant: NetbirdTenant): VendorReply | undefined {
+  for (const id of autoGroups) {
+    const group = tenant.groups.find((g) => g.id === id);
+    if (!group) return error(422, `provided group ID ${id} doesn't exist`);
+    if (group.name === 'All') return error(422, "can't add All group to the user");
+  }
+  return undefined;
+}
+
 /** An IdP subject such as Zitadel's numeric ids [guess: the sandbox imitates Zitadel]. */
 function idpSubject(): string {
   return String(randomInt(1e8, 1e9)) + String(randomInt(1e8, 1e9));
@@ -75,7 +96,7 @@ function problemOf(body: Record<string, unknown>): VendorReply | undefined {
   return undefined;
 }
 
-export const netbird: VendorDefinition<Credentials, NetbirdUser> = {
+export const netbird: VendorDefinition<Credentials, NetbirdUser, NetbirdTenant> = {
   name: 'netbird',
   basePath: '/api',
   rateLimit: {
@@ -91,16 +112,18 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser> = {
     if (cause === 'bad-json') return error(400, "couldn't parse JSON request");
     return error(status, DEFAULT_MESSAGES[status] ?? 'error');
   },
-  routes({ store, route }) {
+  routes({ store, tenant, route }) {
+    // The handler's order [doc: server code]: decode (400), the invite's own checks (422), the
+    // permission (403), then the account's groups [guess] and the duplicate (409).
     route('POST', '/users', ({ body }) => {
       if (!isPlainObject(body)) return error(400, "couldn't parse JSON request");
-      const refusal = problemOf(body);
+      const refusal = problemOf(body) ?? denied(tenant(), 'create') ?? groupProblem((body.auto_groups as string[] | null) ?? [], tenant());
       if (refusal) return refusal;
       const isService = body.is_service_user === true;
       const email = isService ? '' : (body.email as string);
       if (!isService && store.holderOf(email)) return error(409, "can't invite a user with an existing netbird account");
       const user: NetbirdUser = {
-        id: isService ? randomUUID() : idpSubject(),
+        id: store.freshId(isService ? randomUUID : idpSubject),
         email,
         name: (body.name as string | undefined) ?? '',
         role: body.role as string,
@@ -116,14 +139,22 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser> = {
       return json(200, user);
     });
 
-    // A plain array, no paging and no email filter: clients filter on their side.
+    // A plain array, no paging and no email filter: clients filter on their side. It is also the
+    // only way to read a user by id [doc]. Without the read permission NetBird lists only the
+    // caller's own user [doc: server code], who is not among the sandbox's users: [].
     route('GET', '/users', ({ query }) => {
       const serviceFilter = query.service_user === undefined ? undefined : query.service_user === 'true';
-      const users = store.live().map((u) => u.body);
+      const users = tenant().permissions.users.includes('read') ? store.live().map((u) => u.body) : [];
       return json(200, serviceFilter === undefined ? users : users.filter((u) => u.is_service_user === serviceFilter));
     });
 
+    // No GET by id [doc: only PUT and DELETE live here]; gorilla/mux answers another method on a
+    // known path 405 with no body [guess].
+    route('GET', '/users/:userId', () => ({ status: 405 }));
+
     route('DELETE', '/users/:userId', ({ params }) => {
+      const refusal = denied(tenant(), 'delete');
+      if (refusal) return refusal;
       const user = store.get(params.userId);
       if (!user || user.state === 'deleted') return error(404, `user: ${params.userId} not found`);
       user.state = 'deleted';
@@ -131,6 +162,8 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser> = {
     });
 
     route('POST', '/users/:userId/invite', ({ params }) => {
+      const refusal = denied(tenant(), 'create');
+      if (refusal) return refusal;
       const user = store.get(params.userId);
       if (!user || user.state === 'deleted') return error(404, `user: ${params.userId} not found`);
       if (user.state !== 'invited') return error(412, 'user is already active');

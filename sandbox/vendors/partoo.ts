@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SandboxCredentials } from '../credentials.js';
+import type { PartooTenant } from '../tenant.js';
 import { checkFields, isPlainObject, type FieldRule, type Problem } from '../validation.js';
 import { firstQuery, intQuery, json, paginate, type VendorDefinition, type VendorReply } from '../vendor.js';
 
@@ -30,8 +31,6 @@ export interface PartooUser {
 
 /** The invitation email goes out at most this often per user [doc]. */
 export const INVITE_INTERVAL_MS = 5 * 60_000;
-/** The organization of the sandbox's API key; `org_id` is for PROVIDER keys only [doc]. */
-const ORG_ID = 4242;
 const SIDEBAR_PAGES = [
   'bulk_modification',
   'diffusion',
@@ -93,8 +92,30 @@ function badRequest(detail: unknown): VendorReply {
 }
 
 const NOT_FOUND = json(404, { errors: { json: 'Resource not found' } });
+const NOT_ALLOWED = json(403, { errors: { authorization: 'Operation not allowed' } });
 
-export const partoo: VendorDefinition<Credentials, PartooUser> = {
+/** Writing users needs WRITE access on the key's organization [doc]; reading does not. */
+function denied(tenant: PartooTenant): VendorReply | undefined {
+  return tenant.keyAccess === 'WRITE' ? undefined : NOT_ALLOWED;
+}
+
+/**
+ * References to the organization's objects: `custom_role` must be the api_id of one of its custom
+ * roles [doc], `business_ids` its businesses, read only for BUSINESS_MANAGER users [doc]. The 400
+ * shape is documented; per-field wording [guess].
+ */
+function referenceProblems(body: Record<string, unknown>, role: string, tenant: PartooTenant): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const customRole = body.custom_role;
+  if (typeof customRole === 'string' && !tenant.customRoles.some((r) => r.apiId === customRole)) {
+    errors.custom_role = [`Custom role "${customRole}" does not exist in your organization.`];
+  }
+  const unknown = role === 'BUSINESS_MANAGER' ? ((body.business_ids as string[] | undefined) ?? []).filter((id) => !tenant.businesses.some((b) => b.id === id)) : [];
+  if (unknown.length > 0) errors.business_ids = unknown.map((id) => `Business ${id} does not exist or is not accessible.`);
+  return errors;
+}
+
+export const partoo: VendorDefinition<Credentials, PartooUser, PartooTenant> = {
   name: 'partoo',
   basePath: '/v2',
   rateLimit: {
@@ -111,7 +132,7 @@ export const partoo: VendorDefinition<Credentials, PartooUser> = {
       case 401:
         return json(401, { errors: { authentication: 'User not authenticated' } });
       case 403:
-        return json(403, { errors: { authorization: 'Operation not allowed' } });
+        return NOT_ALLOWED;
       case 404:
         return NOT_FOUND;
     }
@@ -119,26 +140,32 @@ export const partoo: VendorDefinition<Credentials, PartooUser> = {
     const messages: Record<number, string> = { 413: 'Request body too large', 415: 'Unsupported media type', 429: 'Too many requests' };
     return json(status, { errors: { json: messages[status] ?? 'Internal server error' } });
   },
-  routes({ store, now, route }) {
+  routes({ store, tenant, now, route }) {
     route('POST', '/user', ({ body }) => {
+      const refusal = denied(tenant());
+      if (refusal) return refusal;
       if (!isPlainObject(body)) return badRequest({ _schema: ['Invalid input type.'] });
       const problems = checkFields(body, CREATE_RULES);
       if (problems.length > 0) return badRequest(Object.fromEntries(problems.map((p) => [p.field, [marshmallowMessage(p)]])));
+      const role = (body.role as string | undefined) ?? 'ORG_ADMIN';
+      const references = referenceProblems(body, role, tenant());
+      if (Object.keys(references).length > 0) return badRequest(references);
       const email = body.email as string;
       if (store.holderOf(email)) return badRequest({ email: 'A user with this email already exists' }); // [guess] pinned
       // send_invitation sends the email now (status invited); status "invited" alone holds it.
       const sendInvitation = body.send_invitation === true;
       const status = sendInvitation || body.status === 'invited' ? 'invited' : 'active';
       const user: PartooUser = {
-        id: randomBytes(12).toString('hex'),
+        id: store.freshId(() => randomBytes(12).toString('hex')),
         email,
         first_name: body.first_name as string,
         last_name: body.last_name as string,
-        role: (body.role as string | undefined) ?? 'ORG_ADMIN',
+        role,
         status,
-        org_id: ORG_ID,
+        // Only a PROVIDER key may place a user elsewhere [doc]; the sandbox key is not one.
+        org_id: tenant().orgId,
         lang: (body.lang as string | undefined) ?? 'en',
-        business_ids: (body.business_ids as string[] | undefined) ?? [],
+        business_ids: role === 'BUSINESS_MANAGER' ? ((body.business_ids as string[] | undefined) ?? []) : [],
         accesses: (body.accesses as number[][] | undefined) ?? [],
         custom_role: (body.custom_role as string | null | undefined) ?? null,
         sidebar_pages: (body.sidebar_pages as string[] | null | undefined) ?? null,
@@ -168,12 +195,15 @@ export const partoo: VendorDefinition<Credentials, PartooUser> = {
       return json(200, { page, max_page: pages, count: matching.length, users: items.map((u) => u.body) });
     });
 
+    // Read by id [doc].
     route('GET', '/user/:id', ({ params }) => {
       const user = store.get(params.id);
       return user && user.state !== 'deleted' ? json(200, user.body) : NOT_FOUND;
     });
 
     route('DELETE', '/user/:id', ({ params }) => {
+      const refusal = denied(tenant());
+      if (refusal) return refusal;
       const user = store.get(params.id);
       if (!user || user.state === 'deleted') return NOT_FOUND;
       user.state = 'deleted';
@@ -182,6 +212,8 @@ export const partoo: VendorDefinition<Credentials, PartooUser> = {
 
     // No body. Only `invited` users, at most once per INVITE_INTERVAL_MS; errors [guess] pinned.
     route('POST', '/user/:id/invite', ({ params }) => {
+      const refusal = denied(tenant());
+      if (refusal) return refusal;
       const user = store.get(params.id);
       if (!user || user.state === 'deleted') return NOT_FOUND;
       if (user.state !== 'invited') return badRequest('User is not in invited status');

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SandboxCredentials } from '../credentials.js';
+import type { SiitTenant } from '../tenant.js';
 import { checkFields, isPlainObject, type FieldRule, type Problem } from '../validation.js';
 import { firstQuery, intQuery, json, paginate, type VendorDefinition, type VendorReply } from '../vendor.js';
 
@@ -75,11 +76,35 @@ function newUid(): string {
   return `u_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
+/**
+ * user_write's relationship fields take UIDs of objects that exist [doc: "Pass the UID of the
+ * related object"]; an unknown one is refused in the validation shape with Rails' wording for a
+ * missing association, "must exist" [guess: status, shape and wording].
+ */
+function relationshipProblems(body: Record<string, unknown>, tenant: SiitTenant, isUser: (uid: string) => boolean): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const known = (list: { uid: string }[]) => (uid: string) => list.some((o) => o.uid === uid);
+  const single: [string, (uid: string) => boolean][] = [
+    ['department', known(tenant.departments)],
+    ['legal_entity', known(tenant.legalEntities)],
+    ['office_location', known(tenant.officeLocations)],
+    ['report_to', isUser],
+  ];
+  for (const [field, exists] of single) {
+    const uid = body[field];
+    if (typeof uid === 'string' && !exists(uid)) errors[field] = ['must exist'];
+  }
+  const teams = Array.isArray(body.teams) ? (body.teams as string[]) : [];
+  const unknownTeams = teams.filter((uid) => !known(tenant.teams)(uid));
+  if (unknownTeams.length > 0) errors.teams = unknownTeams.map((uid) => `${uid} must exist`);
+  return errors;
+}
+
 function notFound(): VendorReply {
   return error(404, DEFAULT_MESSAGES[404]);
 }
 
-export const siit: VendorDefinition<Credentials, SiitUser> = {
+export const siit: VendorDefinition<Credentials, SiitUser, SiitTenant> = {
   name: 'siit',
   basePath: '/v1',
   rateLimit: {
@@ -98,7 +123,7 @@ export const siit: VendorDefinition<Credentials, SiitUser> = {
     if (cause === 'bad-json') return error(400, 'Invalid JSON body');
     return error(status, DEFAULT_MESSAGES[status] ?? 'Error');
   },
-  routes({ store, now, route }) {
+  routes({ store, tenant, now, route }) {
     route('POST', '/users', ({ body }) => {
       if (!isPlainObject(body)) return error(400, 'Invalid JSON body');
       const problems = checkFields(body, WRITE_RULES);
@@ -107,12 +132,15 @@ export const siit: VendorDefinition<Credentials, SiitUser> = {
         for (const p of problems) (errors[p.field] ??= []).push(p.code === 'custom' ? p.message : MESSAGES[p.code]);
         return error(400, 'Validation failed', errors);
       }
+      // A manager is any user Siit holds (archived ones too: they still exist).
+      const relationships = relationshipProblems(body, tenant(), (uid) => store.get(uid) !== undefined);
+      if (Object.keys(relationships).length > 0) return error(400, 'Validation failed', relationships);
       const email = body.email as string;
       const existing = store.holderOf(email);
       // [guess] pinned: 409 with the user that holds the email.
       if (existing) return json(409, { error: 'A user with this email already exists', result: existing.body });
       const at = new Date(now()).toISOString();
-      const uid = newUid();
+      const uid = store.freshId(newUid);
       const written = Object.fromEntries(Object.keys(WRITE_RULES).map((k) => [k, body[k] ?? null]));
       const fullName = [body.first_name, body.last_name].filter((s) => typeof s === 'string' && s).join(' ');
       const user: SiitUser = {
@@ -168,6 +196,7 @@ export const siit: VendorDefinition<Credentials, SiitUser> = {
       });
     });
 
+    // Read by id [doc]; archived users too, with archived_at set.
     route('GET', '/users/:uid', ({ params }) => {
       const user = store.get(params.uid);
       return user ? json(200, { result: user.body }) : notFound();

@@ -1,6 +1,8 @@
 /**
  * Contract tests: valid and invalid create requests per vendor, each request checked against
- * the vendor's OpenAPI file, and every answer the sandbox gives checked against it too.
+ * the vendor's OpenAPI file, and every answer the sandbox gives checked against it too. The
+ * refusals a real tenant makes (a reference to something that does not exist, a key without the
+ * permission) come from the sandbox's tenant fixture (sandbox/tenant.ts), changed per case.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync, existsSync } from 'node:fs';
@@ -17,7 +19,10 @@ interface Case {
   /** Whether the body satisfies the contract's request schema. */
   contract: 'valid' | 'invalid';
   status: number;
+  /** The answer's body, when the case pins it (JSON, or the text of a text answer). */
+  answer?: unknown;
   anonymous?: boolean;
+  headers?: Record<string, string>;
   /** Runs first (e.g. to create the user a duplicate collides with, or to inject a fault). */
   before?: (sandboxes: Sandboxes, email: string) => Promise<void> | void;
 }
@@ -45,6 +50,20 @@ const duplicateOf = (vendor: VendorName) => async (sandboxes: Sandboxes, email: 
 const failNext = (vendor: VendorName, status: number) => (sandboxes: Sandboxes) => {
   sandboxes.vendors[vendor].addFault({ kind: 'fail-next', count: 1, status, match: { method: 'POST' } });
 };
+/** The tenant for one case (beforeEach's reset restores the default). */
+const tenant =
+  <V extends VendorName>(vendor: V, override: Parameters<Sandboxes['vendors'][V]['setTenant']>[0]) =>
+  (sandboxes: Sandboxes) =>
+    sandboxes.vendors[vendor].setTenant(override as never);
+/** Siit's report_to names an existing user: this case's manager, created first. */
+let managerUid = '';
+const createManager = async (sandboxes: Sandboxes) => {
+  const manager = await client(sandboxes)('siit', 'POST', '/users', { json: CREATE.siit.body(uniqueEmail('manager')) });
+  managerUid = manager.body.result.uid;
+};
+const siitValidation = (errors: Record<string, string[]>) => ({ error: 'Validation failed', errors });
+const meetbitValidation = (errors: Record<string, string[]>) => ({ message: 'The given data was invalid.', errors });
+const partooValidation = (errors: Record<string, string[]>) => ({ errors: { json: errors } });
 const hours = (start: [number, number, number], end: [number, number, number]) => {
   const t = ([hour, minute, second]: [number, number, number]) => ({ hour, minute, second });
   return { sunday: [], monday: [{ start: t(start), end: t(end) }], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [] };
@@ -54,7 +73,8 @@ const schedule = (monday: unknown) => ({ availability: { name: 'Hours', timezone
 const CASES: Record<VendorName, Case[]> = {
   netbird: [
     { title: 'a person', body: valid('netbird'), contract: 'valid', status: 200 },
-    { title: 'a service user', body: () => ({ name: 'ci-bot', role: 'user', auto_groups: ['g1'], is_service_user: true }), contract: 'valid', status: 200 },
+    { title: 'a service user', body: () => ({ name: 'ci-bot', role: 'user', auto_groups: ['engineering'], is_service_user: true }), contract: 'valid', status: 200 },
+    { title: 'a person in existing groups', body: withFields('netbird', { auto_groups: ['engineering', 'sales'] }), contract: 'valid', status: 200 },
     { title: 'malformed JSON', body: () => '{"email":', contract: 'invalid', status: 400 },
     { title: 'a wrong type', body: withFields('netbird', { auto_groups: 'g1' }), contract: 'invalid', status: 400 },
     { title: 'missing is_service_user', body: without('netbird', 'is_service_user'), contract: 'invalid', status: 422 },
@@ -64,7 +84,22 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'the owner role', body: withFields('netbird', { role: 'owner' }), contract: 'valid', status: 422 },
     { title: 'a taken email', body: valid('netbird'), contract: 'valid', status: 409, before: duplicateOf('netbird') },
     { title: 'no credentials', body: valid('netbird'), contract: 'valid', status: 401, anonymous: true },
-    { title: 'a forbidden call', body: valid('netbird'), contract: 'valid', status: 403, before: failNext('netbird', 403) },
+    {
+      title: 'a group that does not exist',
+      body: withFields('netbird', { auto_groups: ['engineering', 'no-such-group'] }),
+      contract: 'valid',
+      status: 422,
+      answer: { message: "provided group ID no-such-group doesn't exist", code: 422 },
+    },
+    { title: 'the All group', body: withFields('netbird', { auto_groups: ['all'] }), contract: 'valid', status: 422, answer: { message: "can't add All group to the user", code: 422 } },
+    {
+      title: 'a token whose user may not create users',
+      body: valid('netbird'),
+      contract: 'valid',
+      status: 403,
+      answer: { message: 'permission denied', code: 403 },
+      before: tenant('netbird', { permissions: { users: ['read'] } }),
+    },
     { title: 'a vendor failure', body: valid('netbird'), contract: 'valid', status: 500, before: failNext('netbird', 500) },
   ],
   siit: [
@@ -73,6 +108,31 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'no email', body: without('siit', 'email'), contract: 'invalid', status: 400 },
     { title: 'an impossible date', body: withFields('siit', { hire_date: '2026-02-30' }), contract: 'invalid', status: 400 },
     { title: 'an unknown enum value', body: withFields('siit', { gender: 'unknown' }), contract: 'invalid', status: 400 },
+    {
+      title: 'relationships that exist',
+      body: (email) => ({
+        ...CREATE.siit.body(email),
+        department: 'dep_engineering',
+        teams: ['team_sre', 'team_backend'],
+        legal_entity: 'le_example',
+        office_location: 'ol_paris',
+        report_to: managerUid,
+      }),
+      contract: 'valid',
+      status: 201,
+      before: createManager,
+    },
+    { title: 'a department that does not exist', body: withFields('siit', { department: 'dep_nope' }), contract: 'valid', status: 400, answer: siitValidation({ department: ['must exist'] }) },
+    {
+      title: 'a team that does not exist',
+      body: withFields('siit', { teams: ['team_sre', 'team_nope'] }),
+      contract: 'valid',
+      status: 400,
+      answer: siitValidation({ teams: ['team_nope must exist'] }),
+    },
+    { title: 'a legal entity that does not exist', body: withFields('siit', { legal_entity: 'le_nope' }), contract: 'valid', status: 400, answer: siitValidation({ legal_entity: ['must exist'] }) },
+    { title: 'an office location that does not exist', body: withFields('siit', { office_location: 'ol_nope' }), contract: 'valid', status: 400, answer: siitValidation({ office_location: ['must exist'] }) },
+    { title: 'a manager who does not exist', body: withFields('siit', { report_to: 'u_nobody' }), contract: 'valid', status: 400, answer: siitValidation({ report_to: ['must exist'] }) },
     { title: 'a taken email', body: valid('siit'), contract: 'valid', status: 409, before: duplicateOf('siit') },
     { title: 'no credentials', body: valid('siit'), contract: 'valid', status: 401, anonymous: true },
   ],
@@ -80,6 +140,38 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'an invited user', body: valid('meetbit'), contract: 'valid', status: 200 },
     { title: 'an activated silent user', body: withFields('meetbit', { activate: true, is_silent: true }), contract: 'valid', status: 200 },
     { title: 'is_silent without activate', body: withFields('meetbit', { is_silent: true }), contract: 'valid', status: 400 },
+    {
+      title: 'a department that does not exist',
+      body: withFields('meetbit', { department_id: 999 }),
+      contract: 'valid',
+      status: 400,
+      answer: meetbitValidation({ department_id: ['The selected department id is invalid.'] }),
+    },
+    { title: 'a role that is not an existing role name', body: withFields('meetbit', { role: 'Wizard' }), contract: 'valid', status: 400, answer: meetbitValidation({ role: ['The selected role is invalid.'] }) },
+    { title: 'a role name in the wrong case', body: withFields('meetbit', { role: 'user' }), contract: 'valid', status: 400, answer: meetbitValidation({ role: ['The selected role is invalid.'] }) },
+    {
+      title: 'activate with a key without users.lock.*',
+      body: withFields('meetbit', { activate: true, is_silent: true }),
+      contract: 'valid',
+      status: 401,
+      answer: 'Access denied.',
+      before: tenant('meetbit', { permissions: ['users.create.*', 'users.read.*', 'users.delete.*'] }),
+    },
+    {
+      title: 'an invited user with a key without users.lock.*',
+      body: valid('meetbit'),
+      contract: 'valid',
+      status: 200,
+      before: tenant('meetbit', { permissions: ['users.create.*'] }),
+    },
+    { title: 'a key without users.create.*', body: valid('meetbit'), contract: 'valid', status: 401, answer: 'Access denied.', before: tenant('meetbit', { permissions: ['users.read.*'] }) },
+    {
+      title: 'an old time-zone alias (Laravel lists none)',
+      body: withFields('meetbit', { timezone: 'Asia/Calcutta' }),
+      contract: 'valid',
+      status: 400,
+      answer: meetbitValidation({ timezone: ['The timezone must be a valid timezone.'] }),
+    },
     { title: 'no timezone', body: without('meetbit', 'timezone'), contract: 'invalid', status: 400 },
     { title: 'a timezone that is not IANA', body: withFields('meetbit', { timezone: 'Mars/Olympus' }), contract: 'valid', status: 400 },
     { title: 'a malformed email', body: withFields('meetbit', { email: 'not-an-email' }), contract: 'invalid', status: 400 },
@@ -89,7 +181,7 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'a time out of range', body: withFields('meetbit', { work_hours: hours([9, 61, 0], [17, 0, 0]) }), contract: 'invalid', status: 400 },
     { title: 'a day missing from work hours', body: withFields('meetbit', { work_hours: { monday: [] } }), contract: 'invalid', status: 400 },
     { title: 'a taken email', body: valid('meetbit'), contract: 'valid', status: 400, before: duplicateOf('meetbit') },
-    { title: 'no credentials', body: valid('meetbit'), contract: 'valid', status: 401, anonymous: true },
+    { title: 'no credentials', body: valid('meetbit'), contract: 'valid', status: 401, answer: 'Invalid or missing access key.', anonymous: true },
     {
       title: 'too many requests',
       body: valid('meetbit'),
@@ -119,7 +211,31 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'an unknown channel', body: withFields('meetergo', { meetingType: { channel: 'carrier-pigeon' } }), contract: 'invalid', status: 400 },
     { title: 'a taken email', body: valid('meetergo'), contract: 'valid', status: 409, before: duplicateOf('meetergo') },
     { title: 'no credentials', body: valid('meetergo'), contract: 'valid', status: 401, anonymous: true },
-    { title: 'no API platform subscription', body: valid('meetergo'), contract: 'valid', status: 403, before: failNext('meetergo', 403) },
+    {
+      title: 'no API platform subscription',
+      body: valid('meetergo'),
+      contract: 'valid',
+      status: 403,
+      answer: { statusCode: 403, message: "Company does not have access to 'apiPlatform' feature.", error: 'Forbidden' },
+      before: tenant('meetergo', { apiPlatform: false }),
+    },
+    {
+      title: 'a Personal Access Token',
+      body: valid('meetergo'),
+      contract: 'valid',
+      status: 403,
+      answer: { statusCode: 403, message: 'Personal Access Tokens cannot create users', error: 'Forbidden' },
+      before: tenant('meetergo', { keyType: 'personal' }),
+    },
+    {
+      title: 'an acting user who is not a company admin',
+      body: valid('meetergo'),
+      contract: 'valid',
+      status: 403,
+      answer: { statusCode: 403, message: 'Acting user is not a company admin', error: 'Forbidden' },
+      headers: { 'x-meetergo-api-user-id': '00000000-0000-4000-8000-0000000000ff' },
+    },
+    { title: 'an old time-zone alias (Intl knows it)', body: withFields('meetergo', { timezone: 'Asia/Calcutta' }), contract: 'valid', status: 201 },
   ],
   partoo: [
     { title: 'an invited user held for a later invitation', body: valid('partoo'), contract: 'valid', status: 200 },
@@ -130,7 +246,41 @@ const CASES: Record<VendorName, Case[]> = {
     { title: 'a weak password', body: withFields('partoo', { password: 'password1' }), contract: 'valid', status: 400 },
     { title: 'a taken email', body: valid('partoo'), contract: 'valid', status: 400, before: duplicateOf('partoo') },
     { title: 'no credentials', body: valid('partoo'), contract: 'valid', status: 401, anonymous: true },
-    { title: 'a forbidden call', body: valid('partoo'), contract: 'valid', status: 403, before: failNext('partoo', 403) },
+    {
+      title: 'a key without WRITE access on its organization',
+      body: valid('partoo'),
+      contract: 'valid',
+      status: 403,
+      answer: { errors: { authorization: 'Operation not allowed' } },
+      before: tenant('partoo', { keyAccess: 'READ' }),
+    },
+    { title: 'a custom role of the organization', body: withFields('partoo', { role: 'BUSINESS_MANAGER', custom_role: 'store_manager' }), contract: 'valid', status: 200 },
+    {
+      title: 'a custom role that does not exist',
+      body: withFields('partoo', { custom_role: 'no_such_role' }),
+      contract: 'valid',
+      status: 400,
+      answer: partooValidation({ custom_role: ['Custom role "no_such_role" does not exist in your organization.'] }),
+    },
+    {
+      title: 'businesses of the organization for a BUSINESS_MANAGER',
+      body: withFields('partoo', { role: 'BUSINESS_MANAGER', business_ids: ['64b7f0c2a1e4d5f6a7b8c901'] }),
+      contract: 'valid',
+      status: 200,
+    },
+    {
+      title: 'a business that does not exist for a BUSINESS_MANAGER',
+      body: withFields('partoo', { role: 'BUSINESS_MANAGER', business_ids: ['64b7f0c2a1e4d5f6a7b8c901', 'ffffffffffffffffffffffff'] }),
+      contract: 'valid',
+      status: 400,
+      answer: partooValidation({ business_ids: ['Business ffffffffffffffffffffffff does not exist or is not accessible.'] }),
+    },
+    {
+      title: 'business ids for another role (not read)',
+      body: withFields('partoo', { role: 'ORG_MANAGER', business_ids: ['ffffffffffffffffffffffff'] }),
+      contract: 'valid',
+      status: 200,
+    },
   ],
 };
 
@@ -147,20 +297,22 @@ describe.each(VENDORS)('%s create contract', (vendor) => {
 
   test.each(CASES[vendor])('$title → $status', async (c) => {
     const email = uniqueEmail(vendor);
+    await c.before?.(sandboxes, email);
     const body = c.body(email);
     if (typeof body === 'string') {
       expect(c.contract).toBe('invalid');
     } else {
       expect(contract.requestErrors(body).length === 0 ? 'valid' : 'invalid').toBe(c.contract);
     }
-    await c.before?.(sandboxes, email);
     const usersBefore = sandboxes.vendors[vendor].users().length;
 
     const answer = await client(sandboxes)(vendor, 'POST', CREATE[vendor].path, {
       ...(typeof body === 'string' ? { body } : { json: body }),
       anonymous: c.anonymous,
+      headers: c.headers,
     });
     expect(answer.status).toBe(c.status);
+    if (c.answer !== undefined) expect(answer.body).toEqual(c.answer);
     produced.add(answer.status);
     if (contract.documentedStatuses().includes(answer.status)) {
       expect(contract.responseErrors(answer.status, answer.body, answer.contentType)).toEqual([]);

@@ -92,6 +92,12 @@ export class VendorContract {
     return validate(body) ? [] : (validate.errors ?? []);
   }
 
+  /** ajv's errors for `body` against the response schema at a JSON pointer into the file, or [] when valid. */
+  schemaErrors(location: string, body: unknown): unknown[] {
+    const validate = this.validator('response', location);
+    return validate(body) ? [] : (validate.errors ?? []);
+  }
+
   /**
    * ajv's errors for a create response, or [] when valid. Throws when the status is not
    * documented; a documented response without content accepts any body.
