@@ -16,7 +16,7 @@ import type { onboardNewHire } from '../workflows/onboarding.js';
 import type { OnboardingProgress } from '../workflows/progress.js';
 import { uniqueHire } from './support/hires.js';
 import { invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
-import { temporalAddress } from './support/temporal.js';
+import { temporalConfig, temporalEnv } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
 
 let h: SagaHarness;
@@ -36,7 +36,7 @@ interface Run {
 function onboard(args: string[], stdin = ''): Promise<Run> {
   const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], {
-    env: { ...env, TEMPORAL_ADDRESS: temporalAddress() },
+    env: { ...env, ...temporalEnv() },
   });
   let stdout = '';
   let stderr = '';
@@ -80,7 +80,7 @@ test('an unknown onboarding: exit 4, naming it', async () => {
   for (const args of [['status', 'nobody-here'], ['approve', 'onboarding-nobody-here', '--by', 'ops']]) {
     const run = await onboard(args);
     expect(run).toMatchObject({ code: 4, stdout: '' });
-    expect(run.stderr.trim()).toBe('error: no onboarding onboarding-nobody-here in namespace default');
+    expect(run.stderr.trim()).toBe(`error: no onboarding onboarding-nobody-here in namespace ${temporalConfig().namespace}`);
   }
 });
 
@@ -171,9 +171,10 @@ test('the temporal CLI alone can approve (`temporal workflow signal --name appro
     const { hire, handle } = await awaitingApproval();
     const watching = onboard(['status', hire.employeeId, '--watch']);
     const temporal = await findTemporalCli({ install: false });
+    // Address, namespace and TLS files through the environment variables the temporal CLI reads.
     await promisify(execFile)(temporal, [
-      'workflow', 'signal', '--address', temporalAddress(), '--workflow-id', handle.workflowId, '--name', 'approve', '--input', '{"by":"ops"}',
-    ]);
+      'workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'approve', '--input', '{"by":"ops"}',
+    ], { env: { ...process.env, ...temporalEnv() } });
     expect((await handle.result()).invite).toMatchObject({ state: 'sent', approvedBy: 'ops' });
     expect(invitesSent(hire.email)).toBe(1);
 

@@ -10,7 +10,7 @@ import { sandboxVendorsConfig } from '../../sandbox/worker-config.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../../workers/onboarding-workers.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
-import { connectClient, connectWorker, workflowBundle } from './temporal.js';
+import { connectClient, connectWorker, temporalConfig, workflowBundle } from './temporal.js';
 
 export interface SagaHarness {
   client: Client;
@@ -37,6 +37,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
     async withWorkers<R>(fn: () => Promise<R>): Promise<R> {
       const workers = await createOnboardingWorkers({
         connection,
+        namespace: temporalConfig().namespace,
         activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
         ratePerSecond: UNTHROTTLED,
         workflowBundle: bundle,
