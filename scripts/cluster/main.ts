@@ -2,11 +2,13 @@
  * `npm run cluster -- up|down|status`: a production-like Temporal cluster on this machine, no
  * Docker (PostgreSQL, the SQL schema, Temporal server 1.29.1 with mTLS, the Web UI, the onboarding
  * namespace and search attributes). See docs/deployment.md for the real deployment it mirrors.
- * Options: --dir (default .cluster), --port-base (default 7400, or $CLUSTER_PORT_BASE).
+ * Also `install` (only the binaries, for CI). Options: --dir (default .cluster), --port-base
+ * (default 7400, or $CLUSTER_PORT_BASE).
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { clusterStatus, existingCluster, startCluster, stopCluster, type Cluster, type ClusterOptions } from './cluster.js';
+import { ensureGoBinaries, postgresBinDir } from './binaries.js';
 import { DEFAULT_CLUSTER_DIR, PROJECT_ROOT } from './layout.js';
 
 const say = (message = '') => console.log(message);
@@ -53,6 +55,15 @@ program
     say(`  Temporal 1.29.1 ${cluster.temporal.address}   (mTLS, namespace ${cluster.temporal.namespace}; logs: ${relative(cluster.layout.run.logFile('temporal'))})`);
     say(`  Web UI 2.42.1   ${cluster.uiUrl}`);
     printClientSettings(cluster);
+  });
+
+program
+  .command('install')
+  .description('only make sure the pinned binaries are there (go install when missing) and PostgreSQL is found; prints their paths')
+  .action(async () => {
+    const binaries = await ensureGoBinaries((m) => say(`  ${m}`));
+    for (const [name, file] of Object.entries(binaries)) say(`${name.padEnd(9)} ${file}`);
+    say(`postgres  ${postgresBinDir()}`);
   });
 
 program
