@@ -79,11 +79,15 @@ export async function ensureGoBinaries(log: (m: string) => void): Promise<Binari
   return { server: await ensureGoBinary('server', log), sql: await ensureGoBinary('sql', log), ui: await ensureGoBinary('ui', log) };
 }
 
-/** The SQL schema folders of the pinned server, from Go's module cache (downloaded when missing). */
+/** The pinned server's Go module source (schema folders, the Docker image's config template), downloaded when missing. */
+export async function serverModuleDir(): Promise<string> {
+  const root = path.join(await go(['env', 'GOMODCACHE']), SERVER_MODULE);
+  return existsSync(root) ? root : (JSON.parse(await go(['mod', 'download', '-json', SERVER_MODULE])).Dir as string);
+}
+
+/** The SQL schema folders of the pinned server, from Go's module cache. */
 export async function schemaDirs(): Promise<{ temporal: string; visibility: string }> {
-  let root = path.join(await go(['env', 'GOMODCACHE']), SERVER_MODULE);
-  if (!existsSync(root)) root = JSON.parse(await go(['mod', 'download', '-json', SERVER_MODULE])).Dir as string;
-  const base = path.join(root, 'schema', 'postgresql', 'v12');
+  const base = path.join(await serverModuleDir(), 'schema', 'postgresql', 'v12');
   const dirs = { temporal: path.join(base, 'temporal', 'versioned'), visibility: path.join(base, 'visibility', 'versioned') };
   for (const dir of Object.values(dirs)) if (!existsSync(dir)) throw new Error(`schema folder ${dir} is missing from Go's module cache (try: go mod download ${SERVER_MODULE})`);
   return dirs;

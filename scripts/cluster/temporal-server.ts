@@ -7,16 +7,18 @@ import type { TemporalConfig } from '../../config/environment.js';
 import type { ClusterLayout } from './layout.js';
 import { runningPid, startDaemon, stopDaemon, waitUntil } from './processes.js';
 
+/**
+ * The server's command line. --allow-no-auth says out loud what the config means: mTLS decides
+ * who may connect, and no authorizer then limits what a holder of a client certificate may do
+ * (docs/deployment.md).
+ */
+export function serverArgs(layout: ClusterLayout): string[] {
+  return ['--root', layout.temporal.root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'];
+}
+
 export function startTemporalServer(layout: ClusterLayout, serverBinary: string): void {
   if (runningPid(layout, 'temporal') !== undefined) return;
-  startDaemon(layout, {
-    name: 'temporal',
-    command: serverBinary,
-    // --allow-no-auth says out loud what the config means: mTLS decides who may connect, and no
-    // authorizer then limits what a holder of a client certificate may do (docs/deployment.md).
-    args: ['--root', layout.temporal.root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'],
-    cwd: layout.temporal.root,
-  });
+  startDaemon(layout, { name: 'temporal', command: serverBinary, args: serverArgs(layout), cwd: layout.temporal.root });
 }
 
 /** Resolves once the frontend serves over mTLS (the gRPC health check answers SERVING). */
