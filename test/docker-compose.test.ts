@@ -25,7 +25,7 @@ import { freePortBase } from '../scripts/cluster/free-ports.js';
 import { clusterLayout } from '../scripts/cluster/layout.js';
 import { postgresPassword, startPostgres, stopPostgres } from '../scripts/cluster/postgres.js';
 import { serverConfig } from '../scripts/cluster/server-config.js';
-import { DYNAMIC_CONFIG, NAMESPACE, portsFrom, SERVER_SETTINGS, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../scripts/cluster/settings.js';
+import { DYNAMIC_CONFIG, NAMESPACE, NAMESPACE_RETENTION_DAYS, portsFrom, SEARCH_ATTRIBUTES, SERVER_SETTINGS, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../scripts/cluster/settings.js';
 import { serverArgs } from '../scripts/cluster/temporal-server.js';
 import { VENDORS } from '../workflows/vendors.js';
 
@@ -297,4 +297,17 @@ test("the schema job's script sets both databases up to the pinned schema on a r
     await stopPostgres(layout);
     rmSync(layout.dir, { recursive: true, force: true });
   }
+});
+
+test("docs/deployment.md gives operators the cluster's versions, namespace, search attributes and settings", () => {
+  const doc = readFileSync(path.join(root, 'docs', 'deployment.md'), 'utf8');
+  expect(doc).toContain(`go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`);
+  expect(doc).toContain(`go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`);
+  expect(doc).toContain(`ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`);
+  expect(doc).toContain(`temporal operator namespace create --namespace ${NAMESPACE} --retention ${NAMESPACE_RETENTION_DAYS}d`);
+  const created = [...doc.matchAll(/search-attribute create --namespace (\S+) --name (\S+) --type (\S+)/g)].map(([, namespace, name, type]) => ({ namespace, name, type }));
+  expect(created).toEqual(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => ({ namespace: NAMESPACE, name, type })));
+  expect(doc).toContain(`numHistoryShards: ${SERVER_SETTINGS.numHistoryShards} `);
+  expect(doc).toContain(stringify(DYNAMIC_CONFIG).trim());
+  for (const database of Object.values(SERVER_SETTINGS.databases)) expect(doc).toContain(`temporal-sql-tool --db ${database} create-database`);
 });
