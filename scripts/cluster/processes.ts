@@ -17,7 +17,6 @@ export interface DaemonSpec {
   command: string;
   args: string[];
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
   /** Run as this user (PostgreSQL refuses to run as root). */
   user?: { uid: number; gid: number };
 }
@@ -69,7 +68,6 @@ export function startDaemon(layout: ClusterLayout, spec: DaemonSpec): number {
   try {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: spec.env ?? process.env,
       // Its own process group, no tie to our stdio: it keeps running after `up` returns.
       detached: true,
       stdio: ['ignore', log, log],
@@ -146,7 +144,7 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
   }
 }
 
-export function logTail(layout: ClusterLayout, name: ServiceName, lines = 20): string {
+function logTail(layout: ClusterLayout, name: ServiceName, lines = 20): string {
   const file = layout.run.logFile(name);
   if (!existsSync(file)) return '(no log)';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
