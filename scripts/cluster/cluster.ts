@@ -8,6 +8,7 @@ import { Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../../config/environment.js';
 import { ensureGoBinaries, type Binaries } from './binaries.js';
 import { ensureCertificates } from './certs.js';
+import { assertPortsFree } from './free-ports.js';
 import { clientConfig, clientEnvironment } from './client-settings.js';
 import { clusterLayout, type ClusterLayout, type ServiceName } from './layout.js';
 import { setUpNamespace } from './namespace.js';
@@ -15,7 +16,7 @@ import { postgresPassword, startPostgres as startPostgresProcess, stopPostgres a
 import { runningPid } from './processes.js';
 import { setUpSchema } from './schema.js';
 import { writeServerConfig } from './server-config.js';
-import { DEFAULT_PORT_BASE, portsFrom, type Ports } from './settings.js';
+import { DEFAULT_PORT_BASE, PORT_OFFSETS, portsFrom, type PortName, type Ports } from './settings.js';
 import { startTemporalServer, stopTemporalServer, waitForTemporalServer } from './temporal-server.js';
 import { startUiServer, stopUiServer, uiUrl, waitForUiServer, writeUiConfig } from './ui-server.js';
 
@@ -48,6 +49,7 @@ function readState(layout: ClusterLayout): State | undefined {
 }
 
 const SERVICES: ServiceName[] = ['postgres', 'temporal', 'ui'];
+const TEMPORAL_PORTS = (Object.keys(PORT_OFFSETS) as PortName[]).filter((name) => name !== 'postgres' && name !== 'ui');
 
 function portBase(layout: ClusterLayout, options: ClusterOptions): number {
   const previous = readState(layout)?.portBase;
@@ -80,18 +82,23 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stopUiServer(layout);
     await stopTemporalServer(layout);
   }
+  if (runningPid(layout, 'postgres') === undefined) await assertPortsFree(ports, ['postgres']);
   await startPostgresProcess(layout, ports.postgres, log);
   const password = postgresPassword(layout);
   await setUpSchema({ sqlTool: binaries.sql, port: ports.postgres, password }, log);
 
   const cluster = describe(layout, ports, binaries);
   writeServerConfig({ layout, ports, postgresPassword: password });
-  if (runningPid(layout, 'temporal') === undefined) log(`Starting the Temporal server on ${cluster.temporal.address} (mTLS)`);
+  if (runningPid(layout, 'temporal') === undefined) {
+    await assertPortsFree(ports, TEMPORAL_PORTS);
+    log(`Starting the Temporal server on ${cluster.temporal.address} (mTLS)`);
+  }
   startTemporalServer(layout, binaries.server);
   await waitForTemporalServer(layout, cluster.temporal);
   await setUpNamespace(cluster.temporal, log);
 
   writeUiConfig(layout, ports);
+  if (runningPid(layout, 'ui') === undefined) await assertPortsFree(ports, ['ui']);
   startUiServer(layout, binaries.ui);
   await waitForUiServer(layout, ports);
 

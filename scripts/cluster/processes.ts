@@ -144,8 +144,10 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
   }
 }
 
-function logTail(layout: ClusterLayout, name: ServiceName, lines = 20): string {
+/** The log's last lines, each cut short: the server's JSON lines carry whole Go stack traces. */
+function logTail(layout: ClusterLayout, name: ServiceName, lines = 12): string {
   const file = layout.run.logFile(name);
   if (!existsSync(file)) return '(no log)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  const cut = (line: string) => (line.length > 400 ? `${line.slice(0, 400)}…` : line);
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map(cut).join('\n');
 }
