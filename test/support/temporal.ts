@@ -21,6 +21,11 @@ export function temporalConfig(): TemporalConfig {
   return loadConfig(['temporal']).temporal;
 }
 
+/** The server's host:port (for messages; connections take temporalConfig() whole, TLS included). */
+export function temporalAddress(): string {
+  return temporalConfig().address;
+}
+
 /** The TEMPORAL_* variables for a process the tests spawn (worker, our CLI, the temporal CLI). */
 export function temporalEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TEMPORAL_') && e[1] !== undefined));
