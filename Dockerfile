@@ -1,6 +1,8 @@
-# One image for the project's processes (worker, sandboxes, gateway, setup); docker-compose.yml
-# picks the command. tsx runs the TypeScript directly, as `npm start` does.
+# One image for the project's processes (worker, sandboxes, gateway, the setup and certs jobs);
+# docker-compose.yml picks the command. tsx runs the TypeScript directly, as `npm start` does.
 FROM node:20-bookworm-slim
+# openssl: the certs job makes the cluster's CA and certificates with it (scripts/cluster/certs.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

@@ -10,11 +10,11 @@
  * create endpoints in parallel and then the invite, with got. Rate limits are off on both sides
  * (vendor-side and the task-queue limits), so we measure our overhead, not the vendors' quotas.
  */
-import { createVendorActivities } from '../activities/index.js';
 import { randomUUID } from 'node:crypto';
 import got from 'got';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createVendorActivities } from '../activities/index.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { toMeetbitCreateRequest } from '../activities/meetbit.js';
 import { toMeetergoCreateRequest } from '../activities/meetergo.js';

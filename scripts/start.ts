@@ -3,13 +3,13 @@
  * under .temporal/), the vendor sandboxes, the worker, then onboards the sample hire from
  * examples/ and shows its live progress and how to approve it. Ctrl-C stops everything.
  */
-import { createVendorActivities } from '../activities/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import logUpdate from 'log-update';
+import { createVendorActivities } from '../activities/index.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
 import { loadConfig } from '../config/environment.js';
 import { renderProgress } from '../client/progress-view.js';

@@ -16,7 +16,7 @@ import type { onboardNewHire } from '../workflows/onboarding.js';
 import type { OnboardingProgress } from '../workflows/progress.js';
 import { uniqueHire } from './support/hires.js';
 import { invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
-import { temporalAddress } from './support/temporal.js';
+import { temporalConfig, temporalEnv } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
 
 let h: SagaHarness;
@@ -41,7 +41,7 @@ function onboard(args: string[], stdin = '', extraEnv: Record<string, string> = 
 function running(args: string[], stdin = '', extraEnv: Record<string, string> = {}) {
   const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], {
-    env: { ...env, TEMPORAL_ADDRESS: temporalAddress(), ...extraEnv },
+    env: { ...env, ...temporalEnv(), ...extraEnv },
   });
   let stdout = '';
   let stderr = '';
@@ -106,7 +106,7 @@ test('an unknown onboarding: exit 4, naming it', async () => {
   for (const args of [['status', 'nobody-here'], ['approve', 'onboarding-nobody-here', '--by', 'ops']]) {
     const run = await onboard(args);
     expect(run).toMatchObject({ code: 4, stdout: '' });
-    expect(run.stderr.trim()).toBe('error: no onboarding onboarding-nobody-here in namespace default');
+    expect(run.stderr.trim()).toBe(`error: no onboarding onboarding-nobody-here in namespace ${temporalConfig().namespace}`);
   }
 });
 
@@ -119,7 +119,7 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     const started = await onboard(['start', file], '', { TEMPORAL_UI_URL: 'http://ui.example.test:8233' });
     expect(started).toMatchObject({ code: 0, stderr: '' });
     expect(started.stdout).toContain(`Started ${workflowId}.`);
-    expect(started.stdout).toContain(`Web UI: http://ui.example.test:8233/namespaces/default/workflows/${workflowId}`);
+    expect(started.stdout).toContain(`Web UI: http://ui.example.test:8233/namespaces/${temporalConfig().namespace}/workflows/${workflowId}`);
     const again = await onboard(['--json', 'start', '-'], JSON.stringify(hire));
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ workflowId, started: false, webUi: expect.stringContaining(`/workflows/${workflowId}`) });
@@ -207,9 +207,10 @@ test('the temporal CLI alone can approve (`temporal workflow signal --name appro
     const { hire, handle } = await awaitingApproval();
     const watching = onboard(['status', hire.employeeId, '--watch']);
     const temporal = await findTemporalCli({ install: false });
+    // Address, namespace and TLS files through the environment variables the temporal CLI reads.
     await promisify(execFile)(temporal, [
-      'workflow', 'signal', '--address', temporalAddress(), '--workflow-id', handle.workflowId, '--name', 'approve', '--input', '{"by":"ops"}',
-    ]);
+      'workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'approve', '--input', '{"by":"ops"}',
+    ], { env: { ...process.env, ...temporalEnv() } });
     expect((await handle.result()).invite).toMatchObject({ state: 'sent', approvedBy: 'ops' });
     expect(invitesSent(hire.email)).toBe(1);
 

@@ -16,7 +16,7 @@ import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { allUsers, liveUsers, startSagaHarness, UNTHROTTLED, type SagaHarness } from './support/saga-harness.js';
 import { sandboxPorts, startSandboxProcess } from './support/sandbox-process.js';
-import { connectWorker, workflowBundle } from './support/temporal.js';
+import { connectWorker, temporalConfig, workflowBundle } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
 
 let h: SagaHarness;
@@ -44,6 +44,7 @@ test('sandboxes restarted between create and undo hand the id to another account
   const connection: NativeConnection = await connectWorker();
   const workers = await createOnboardingWorkers({
     connection,
+    namespace: temporalConfig().namespace,
     activities: createVendorActivities(sandboxVendorsConfig(sandbox.urls)),
     ratePerSecond: UNTHROTTLED,
     workflowBundle: await workflowBundle(),

@@ -2,9 +2,9 @@
  * `npm run worker`: hosts the onboarding workflow and the five vendor activity queues.
  * Stops gracefully on SIGINT/SIGTERM (the SDK's Runtime drains running tasks first).
  */
-import { createVendorActivities } from '../activities/index.js';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../config/environment.js';
+import { createVendorActivities } from '../activities/index.js';
+import { ConfigError, loadConfig, type TemporalConfig } from '../config/environment.js';
 import { VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   }
   const { temporal, vendors, worker } = config;
   Runtime.install({ logger: workerLogger() });
-  const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const connection = await NativeConnection.connect(temporal.connectionOptions).catch((err: Error) => {
+    console.error(`error: ${connectProblem(temporal, err)}`);
+    process.exit(1);
+  });
   try {
     const workers = await createOnboardingWorkers({
       connection,
@@ -34,6 +37,24 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Why the worker could not connect, in words: a server that requires client certificates (mTLS)
+ * closes the connection right after the TLS handshake, which the SDK reports only as a broken
+ * pipe, so say which setting is the likely cause.
+ */
+function connectProblem(temporal: TemporalConfig, err: Error): string {
+  const opts = temporal.connectionOptions;
+  const clientCert = typeof opts.tls === 'object' && opts.tls?.clientCertPair !== undefined;
+  const how = temporal.tls ? (clientCert ? 'TLS with a client certificate' : 'TLS, no client certificate') : 'no TLS';
+  const hint =
+    temporal.tls && !clientCert
+      ? ' If the server requires client certificates (mTLS), set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH.'
+      : !temporal.tls
+        ? ' If the server uses TLS, set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or TEMPORAL_TLS=true).'
+        : '';
+  return `cannot connect to Temporal at ${temporal.address} (${how}): ${err.message}.${hint}`;
 }
 
 main().catch((err) => {

@@ -2,15 +2,15 @@
  * One suite's world: the shared dev server, real sandboxes, and the real worker code
  * (createOnboardingWorkers) running in this process against them.
  */
-import { createVendorActivities } from '../../activities/index.js';
 import type { Client } from '@temporalio/client';
+import { createVendorActivities } from '../../activities/index.js';
 import { OnboardingClient } from '../../client/onboarding-client.js';
 import type { NativeConnection } from '@temporalio/worker';
 import { sandboxVendorsConfig } from '../../sandbox/worker-config.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../../workers/onboarding-workers.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
-import { connectClient, connectWorker, workflowBundle } from './temporal.js';
+import { connectClient, connectWorker, temporalConfig, workflowBundle } from './temporal.js';
 
 export interface SagaHarness {
   client: Client;
@@ -37,6 +37,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
     async withWorkers<R>(fn: () => Promise<R>): Promise<R> {
       const workers = await createOnboardingWorkers({
         connection,
+        namespace: temporalConfig().namespace,
         activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
         ratePerSecond: UNTHROTTLED,
         workflowBundle: bundle,

@@ -1,23 +1,38 @@
 /**
- * What integration suites share: the dev server started by global-setup, and one workflow bundle
- * per test run (bundling takes seconds; every suite reuses the file the first one wrote).
+ * What integration suites share: the Temporal server started by the run's global setup (the dev
+ * server, or the mTLS cluster under jest.cluster.config.js), and one workflow bundle per test run
+ * (bundling takes seconds; every suite reuses the file the first one wrote).
+ *
+ * Every connection is built from `loadConfig(['temporal'])`, the loader every process uses, from
+ * the TEMPORAL_* variables global setup exported: address, namespace and, on the cluster, mTLS.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig, type TemporalConfig } from '../../config/environment.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export function temporalAddress(): string {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS is unset: run the tests through jest (test/global-setup.ts starts the server)');
-  return address;
+/** The run's Temporal settings, as every process reads them. */
+export function temporalConfig(): TemporalConfig {
+  if (!process.env.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is unset: run the tests through jest (global setup starts the server)');
+  return loadConfig(['temporal']).temporal;
 }
 
-export async function connectClient(namespace = process.env.TEMPORAL_NAMESPACE): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: temporalAddress() });
+/** The server's host:port (for messages; connections take temporalConfig() whole, TLS included). */
+export function temporalAddress(): string {
+  return temporalConfig().address;
+}
+
+/** The TEMPORAL_* variables for a process the tests spawn (worker, our CLI, the temporal CLI). */
+export function temporalEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TEMPORAL_') && e[1] !== undefined));
+}
+
+export async function connectClient(namespace = temporalConfig().namespace): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect(temporalConfig().connectionOptions);
   return { client: new Client({ connection, namespace }), close: () => connection.close() };
 }
 
@@ -29,7 +44,7 @@ export function connectWorker(): Promise<NativeConnection> {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  return NativeConnection.connect({ address: temporalAddress() });
+  return NativeConnection.connect(temporalConfig().connectionOptions);
 }
 
 export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rateVariable, vendorEnvironment, type VendorsConfig } from '../../config/environment.js';
 import { VENDORS } from '../../workflows/vendors.js';
+import { temporalEnv } from './temporal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,16 +18,20 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the worker process and resolves once it polls its task queues. */
-export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_000): Promise<WorkerProcess> {
+/**
+ * Starts the worker process and resolves once it polls its task queues; rejects with its output
+ * if it exits first. `overrides` changes its environment (undefined removes a variable).
+ */
+export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_000, overrides: Record<string, string | undefined> = {}): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+    ...temporalEnv(), // address, namespace and, on the cluster, the mTLS files
     ...vendorEnvironment(vendors),
     ...Object.fromEntries(VENDORS.map((v) => [rateVariable(v), '1000'])),
+    ...overrides,
   };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
