@@ -2,11 +2,12 @@
  * The Workers one process hosts: the workflow worker on `onboarding` and one activity worker per
  * vendor queue, all on one shared connection. Used by `npm run worker`, `npm start` and the tests.
  */
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createPreparationActivities } from '../activities/prepare.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
+import { WORKFLOW_BUNDLE_OPTIONS } from './workflow-bundle.js';
 
 export interface OnboardingWorkersOptions {
   connection: NativeConnection;
@@ -16,16 +17,30 @@ export interface OnboardingWorkersOptions {
   ratePerSecond: Record<VendorName, number>;
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundleOption;
+  /**
+   * How many onboardings the workflow worker keeps in memory between their steps (the SDK's own
+   * default grows with the machine's memory). One that was evicted is replayed from its history
+   * when it next moves: a few milliseconds, not a failure.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export async function createOnboardingWorkers(options: OnboardingWorkersOptions): Promise<Worker[]> {
   const { connection, namespace } = options;
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
+    : { workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules } };
   const { activities } = options;
   return Promise.all([
-    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      ...workflowCode,
+      // The input check runs here, as a local activity (activities/prepare.ts).
+      activities: createPreparationActivities(),
+      ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    }),
     ...VENDORS.map((vendor) =>
       Worker.create({
         connection,

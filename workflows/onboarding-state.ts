@@ -45,10 +45,19 @@ export class OnboardingState {
   /** The search attribute values last upserted: each upsert is a history event, so only changes are written. */
   private published = '';
 
-  constructor(hire: NewHire) {
-    this.progress = initialProgress((vendor) => hire.vendors[vendor].enabled);
-    this.progress.inviteReleaseAt = hire.vendors.partoo.inviteAt;
-    this.publish();
+  /** Answers queries from the very start, before the input is validated (every vendor pending). */
+  constructor() {
+    this.progress = initialProgress(() => true);
+  }
+
+  /** The validated hire is known: vendors it does not use are skipped, the invitation's release time shown. */
+  begin(hire: NewHire): void {
+    const fresh = initialProgress((vendor) => hire.vendors[vendor].enabled);
+    this.change((p) => {
+      p.vendors = fresh.vendors;
+      p.invite = fresh.invite;
+      if (hire.vendors.partoo.inviteAt) p.inviteReleaseAt = hire.vendors.partoo.inviteAt;
+    });
   }
 
   get status(): OnboardingStatus {
@@ -256,6 +265,12 @@ export class OnboardingState {
   private publish(): void {
     const p = this.progress;
     p.awaiting = this.awaitsApproval() ? 'approval' : 'none';
+    setCurrentDetails(renderDetails(p));
+    // Search attributes are what a list of onboardings shows. Each upsert is a history event and a
+    // billed action, so they change only where an onboarding rests or ends: waiting for a person,
+    // compensating (which may take hours), its outcome. The passing states (creating, inviting)
+    // show in the query and the current details, which cost neither.
+    if (p.status === 'creating' || p.status === 'inviting') return;
     const values = { status: p.status, awaiting: p.awaiting, done: vendorsDone(p), cleanup: [...new Set(p.manualCleanup.map((m) => m.vendor))] };
     const serialized = JSON.stringify(values);
     if (serialized !== this.published) {
@@ -267,7 +282,6 @@ export class OnboardingState {
         { key: ONBOARDING_MANUAL_CLEANUP, value: values.cleanup },
       ]);
     }
-    setCurrentDetails(renderDetails(p));
   }
 
   private outcomeDetails() {

@@ -7,21 +7,21 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { createMayHaveTakenEffect, describeFailure } from './failures.js';
 import type { NewHire } from './new-hire.js';
-import { parseOnboardingInput } from './onboarding-input.js';
 import { OnboardingState, type OnboardingResult } from './onboarding-state.js';
 import type { OnboardingOptions } from './options.js';
 import type { ApprovalSubject } from './progress.js';
 import { Rollback } from './rollback.js';
 import type { VendorUser } from './vendor-contract.js';
-import { partooInvite, vendorSteps, type VendorSteps } from './vendor-steps.js';
+import { partooInvite, prepare, vendorSteps, type VendorSteps } from './vendor-steps.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from './vendors.js';
 
 export type { OnboardingResult } from './onboarding-state.js';
 
 export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOptions): Promise<OnboardingResult> {
-  const { hire, options } = parseOnboardingInput(input, rawOptions);
-  const state = new OnboardingState(hire);
+  const state = new OnboardingState();
   state.handleMessages();
+  const { hire, options } = await prepare(input, rawOptions);
+  state.begin(hire);
   const vendors = vendorSteps(options);
   const rollback = new Rollback(state, vendors);
 

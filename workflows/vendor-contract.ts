@@ -5,6 +5,7 @@
  * `tsc` error, not a run-time one. Plain types and data only: safe to bundle into workflow code.
  */
 import type { NewHire } from './new-hire.js';
+import type { ResolvedOnboardingOptions } from './options.js';
 import type { VendorName } from './vendors.js';
 
 /** `adopted` = the user existed before this onboarding: it must never be undone. */
@@ -38,6 +39,15 @@ export interface VendorUserActivities {
 /** Partoo's user is created with its invitation held; this sends it once released. */
 export interface InvitationActivities {
   sendInvite(user: VendorUser): Promise<InviteOutcome>;
+}
+
+/** The failure type of an input the onboarding refuses (every bad field named in the message). */
+export const INVALID_ONBOARDING_INPUT = 'InvalidOnboardingInput';
+
+/** Registered on the workflow's own worker and run as a local activity, before anything else. */
+export interface PreparationActivities {
+  /** Validates the input and fills its defaults; fails for good (INVALID_ONBOARDING_INPUT) naming every bad field. */
+  prepareOnboarding(input: unknown, options: unknown): Promise<{ hire: NewHire; options: ResolvedOnboardingOptions }>;
 }
 
 /** What each vendor's activity worker must register. */

@@ -8,12 +8,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type TemporalConfig } from '../../config/environment.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/workflow-bundle.js';
 
 /** The run's Temporal settings, as every process reads them. */
 export function temporalConfig(): TemporalConfig {
@@ -51,7 +49,7 @@ export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const file = process.env.WORKFLOW_BUNDLE_FILE;
   if (!file) throw new Error('WORKFLOW_BUNDLE_FILE is unset: run the tests through jest');
   if (!existsSync(file)) {
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows/index.ts'), logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(bundle));
     return bundle;
