@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
 import { VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
 import type { VendorEndpoint } from '../config/environment.js';
+import { RequestGate } from './request-gate.js';
 
 // The type names live with the workflow-safe shared types, so the workflow can list them too.
 export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
@@ -44,14 +45,19 @@ export function vendorHttp(vendor: VendorName, endpoint: VendorEndpoint, headers
     followRedirect: false,
     timeout: { request: endpoint.timeoutMs },
   });
+  const gate = endpoint.requestsPerSecond === undefined ? undefined : new RequestGate(endpoint.requestsPerSecond);
   return {
     vendor,
     async send(operation, method, path, options = {}) {
-      // Inside an activity, cancelling it aborts the request in flight.
+      // Inside an activity, cancelling it aborts the request in flight (or its wait for a turn).
       const signal = asyncLocalStorage.getStore()?.cancellationSignal;
       try {
+        await gate?.turn(signal);
         const res = await client(path.replace(/^\//, ''), { method, json: options.json, searchParams: options.searchParams, headers: options.headers, signal });
-        return { status: res.statusCode, headers: res.headers, body: res.body };
+        const response = { status: res.statusCode, headers: res.headers, body: res.body };
+        // Told to wait: every request of this process to the vendor waits with this one.
+        if (res.statusCode === 429) gate?.holdUntil(Date.now() + rateLimitDelayMs(response));
+        return response;
       } catch (err) {
         if (signal?.aborted) throw signal.reason ?? err;
         if (err instanceof RequestError) {
@@ -128,6 +134,21 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+/**
+ * The headers vendors use to say when to come back, in seconds or as an HTTP date: the standard
+ * Retry-After, Siit's X-SiitApi-Reset (sent once limited [doc]), MeetBit's RateLimit-Reset [doc].
+ */
+const RESET_HEADERS = ['retry-after', 'x-siitapi-reset', 'ratelimit-reset'];
+
+/** How long a rate-limited caller should wait: what the vendor says, else our own backoff. */
+export function rateLimitDelayMs(res: VendorResponse): number {
+  for (const name of RESET_HEADERS) {
+    const delay = retryAfterMs(res.headers[name]);
+    if (delay !== undefined) return delay;
+  }
+  return backoffMs(currentAttempt());
+}
+
 /** Retry-After as delta-seconds or HTTP date; undefined when absent, unparsable or already past. */
 export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const header = Array.isArray(value) ? value[0] : value;
@@ -163,8 +184,8 @@ export function vendorFailure(vendor: VendorName, operation: Operation, res: Ven
   if (s === 404) return fail(VendorErrorType.NotFound, `found nothing to ${operation} (404)`, true);
   if (s === 409) return fail(VendorErrorType.Conflict, `reported a conflict on ${operation} (409)`, true);
   if (s === 429 || s === 503) {
-    // Honour the vendor's Retry-After; without one, back off on our own (NetBird and meetergo send none).
-    const delay = retryAfterMs(res.headers['retry-after']) ?? (s === 429 ? backoffMs(currentAttempt()) : undefined);
+    // Honour the vendor's reset time; without one, back off on our own (NetBird and meetergo send none).
+    const delay = s === 429 ? rateLimitDelayMs(res) : retryAfterMs(res.headers['retry-after']);
     const type = s === 429 ? VendorErrorType.RateLimited : VendorErrorType.Unavailable;
     return fail(type, s === 429 ? `rate-limited the ${operation} (429)` : `is unavailable (503) during ${operation}`, false, delay);
   }

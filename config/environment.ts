@@ -28,6 +28,8 @@ export interface VendorEndpoint {
   /** Includes the vendor's base path, no trailing slash, e.g. `https://api.siit.io/v1`. */
   baseUrl: string;
   timeoutMs: number;
+  /** This process's pace for the vendor's requests; absent = unpaced (tests against unlimited sandboxes). */
+  requestsPerSecond?: number;
 }
 
 export type VendorsConfig = {
@@ -53,8 +55,10 @@ const VendorsSchema = z.object({
 // ---- Worker: how fast each vendor may be called ----
 
 /**
- * Each vendor's documented rate limit, in requests per second. Enforced by the Temporal server on
- * the vendor's task queue (`maxTaskQueueActivitiesPerSecond`), so it holds across all workers.
+ * Each vendor's documented rate limit, in requests per second. Enforced twice (docs/performance.md):
+ * by the Temporal server on the vendor's task queue (`maxTaskQueueActivitiesPerSecond`, across all
+ * workers, counting activity attempts), and in each worker process on the requests themselves
+ * (activities/request-gate.ts, which also holds them all back after a 429).
  */
 export const DOCUMENTED_RATE_PER_SECOND: Record<VendorName, number> = {
   netbird: 120 / 60, // 120/min per token
@@ -64,18 +68,33 @@ export const DOCUMENTED_RATE_PER_SECOND: Record<VendorName, number> = {
   partoo: 300 / 60, // 300/min per organisation
 };
 
+/**
+ * The shipped pace: 95% of the documented limit. Our clock and the vendor's never agree to the
+ * millisecond, and a request that arrives a hair early is refused (MeetBit then lengthens the
+ * wait); the 5% margin turned a wave's dozens of 429s into a few (docs/performance.md).
+ */
+export const DEFAULT_RATE_SHARE = 0.95;
+
 export function rateVariable(vendor: VendorName): string {
-  return `${vendor.toUpperCase()}_MAX_ACTIVITIES_PER_SECOND`;
+  return `${vendor.toUpperCase()}_MAX_REQUESTS_PER_SECOND`;
 }
 
-const WorkerSchema = z.object(
-  Object.fromEntries(
-    VENDORS.map((v) => [rateVariable(v), z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(DOCUMENTED_RATE_PER_SECOND[v])]),
+/**
+ * Onboardings the workflow worker keeps in memory between steps. Each waiting one costs about
+ * 100 kB (bench/, README): 5,000 is about 0.5 GB. An evicted one is replayed when it next moves.
+ */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 5_000;
+
+const WorkerSchema = z.object({
+  ...Object.fromEntries(
+    VENDORS.map((v) => [rateVariable(v), z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(DOCUMENTED_RATE_PER_SECOND[v] * DEFAULT_RATE_SHARE)]),
   ),
-);
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_MAX_CACHED_WORKFLOWS),
+});
 
 export interface WorkerConfig {
   ratePerSecond: Record<VendorName, number>;
+  maxCachedWorkflows: number;
 }
 
 // ---- Gateway ----
@@ -125,6 +144,7 @@ const SECTIONS = {
     WorkerSchema,
     (v: Record<string, unknown>): WorkerConfig => ({
       ratePerSecond: Object.fromEntries(VENDORS.map((vendor) => [vendor, v[rateVariable(vendor)]])) as Record<VendorName, number>,
+      maxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS as number,
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),

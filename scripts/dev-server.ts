@@ -122,6 +122,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFilename);
   }
   for (const extra of options.extraNamespaces ?? []) args.push('--namespace', extra);
+  // One partition per task queue, as the cluster's vendor queues have (scripts/cluster/settings.ts):
+  // a queue's rate limit is split across its partitions, and with 4 an onboarding arriving well
+  // under a vendor's limit still waited for its partition's share (docs/performance.md).
+  for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) args.push('--dynamic-config-value', `${key}=1`);
   if (options.searchAttributes !== false) args.push(...searchAttributeFlags());
 
   const logDir = options.logDir ?? STATE_DIR;

@@ -55,10 +55,11 @@ async function main(): Promise<void> {
   // Warnings only: the live view below owns the terminal.
   Runtime.install({ logger: workerLogger({ level: 'WARN' }), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
+  const { ratePerSecond } = loadConfig(['worker']).worker;
   const workers = await createOnboardingWorkers({
     connection: workerConnection,
-    activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
-    ratePerSecond: loadConfig(['worker']).worker.ratePerSecond,
+    activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls), ratePerSecond),
+    ratePerSecond,
   });
   const running = runOnboardingWorkers(workers);
   cleanups.push(async () => {

@@ -157,7 +157,8 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     expect(approved.stdout).toContain('approved by ops@example.com');
     const twice = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
     expect(twice).toMatchObject({ code: 3, stdout: '' });
-    expect(twice.stderr.trim()).toBe('error: refused: already approved by ops@example.com');
+    // Refused either way: still sending the invitation (the usual case), or already finished on a slow machine.
+    expect(twice.stderr.trim()).toMatch(/^error: refused: (already approved by ops@example\.com|cannot approve \S+: it already ended \(COMPLETED\))$/);
 
     const result = await handle.result();
     expect(result.invite).toMatchObject({ state: 'sent', approvedBy: 'ops@example.com', releasedBy: 'approval' });

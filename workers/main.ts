@@ -28,8 +28,9 @@ async function main(): Promise<void> {
     const workers = await createOnboardingWorkers({
       connection,
       namespace: temporal.namespace,
-      activities: createVendorActivities(vendors),
+      activities: createVendorActivities(vendors, worker.ratePerSecond),
       ratePerSecond: worker.ratePerSecond,
+      maxCachedWorkflows: worker.maxCachedWorkflows,
     });
     console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
     console.log('Stop with Ctrl-C (running tasks finish first).');

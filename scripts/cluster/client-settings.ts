@@ -6,6 +6,7 @@
 import { loadConfig, type TemporalConfig } from '../../config/environment.js';
 import type { ClusterLayout } from './layout.js';
 import { HOST, NAMESPACE, SERVER_NAME, type Ports } from './settings.js';
+import { uiUrl } from './ui-server.js';
 
 /** TEMPORAL_* variables for a client of this cluster (mTLS with the generated client certificate). */
 export function clientEnvironment(layout: ClusterLayout, ports: Ports): Record<string, string> {
@@ -18,6 +19,8 @@ export function clientEnvironment(layout: ClusterLayout, ports: Ports): Record<s
     // The certificate's name, so clients verify a name rather than an IP address (which TLS's
     // SNI cannot carry; Node warns of it).
     TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+    // Links our CLI prints (onboard start) lead to this cluster's Web UI.
+    TEMPORAL_UI_URL: uiUrl(ports),
   };
 }
 

@@ -4,6 +4,7 @@
  * agree with (test/docker-compose.test.ts fails when the compose file drifts from this).
  */
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { VENDORS, vendorTaskQueue } from '../../workflows/vendors.js';
 
 /** The dev server the tests also run is CLI v1.5.1 = server 1.29.1 + UI 2.42.1: one version of each everywhere. */
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
@@ -49,10 +50,19 @@ export const SERVER_SETTINGS = {
  * Dynamic config the cluster runs with (the server reads it from a file and re-reads it while it
  * runs). Only what differs from the defaults; each value's why is beside it.
  */
-export const DYNAMIC_CONFIG: Record<string, { value: unknown }[]> = {
+export const DYNAMIC_CONFIG: Record<string, { value: unknown; constraints?: Record<string, string> }[]> = {
   // Updates (approve/reject with an answer) are on by default since 1.25; said here so a
   // downgrade of the default cannot silently break our CLI and gateway.
   'frontend.enableUpdateWorkflowExecution': [{ value: true }],
+  // One partition for each vendor's task queue: the server splits a queue's rate limit across its
+  // partitions (4 by default), so Siit's 1 request/s became 1 per 4 s per partition and
+  // onboardings arriving well under the limit still waited (docs/performance.md).
+  ...Object.fromEntries(
+    ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions'].map((key) => [
+      key,
+      VENDORS.map((vendor) => ({ value: 1, constraints: { taskQueueName: vendorTaskQueue(vendor) } })),
+    ]),
+  ),
 };
 
 /**
