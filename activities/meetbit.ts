@@ -7,16 +7,15 @@ import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { describeVendorError, sameEmail, vendorHttp } from './http.js';
-import { getById, lookUp, restUserApi } from './rest-user-api.js';
+import { sameEmail, vendorHttp } from './http.js';
+import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const Time = z.strictObject({ hour: z.number().int(), minute: z.number().int(), second: z.number().int() });
 const WorkHour = z.strictObject({ start: Time, end: Time });
 
 export const MeetbitCreateRequest = z.strictObject({
-  activate: z.boolean(),
-  is_silent: z.boolean(),
+  activate: z.literal(true).optional(),
   department_id: z.number().int(),
   first_name: z.string().max(255),
   last_name: z.string().max(255),
@@ -26,6 +25,9 @@ export const MeetbitCreateRequest = z.strictObject({
   work_hours: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(WorkHour)])) as Record<(typeof WEEKDAYS)[number], z.ZodArray<typeof WorkHour>>),
 });
 export type MeetbitCreateRequest = z.infer<typeof MeetbitCreateRequest>;
+
+/** What the vendor's create contract requires (docs/vendor-specs/meetbit.openapi.yaml): never left out. */
+const REQUIRED_CREATE_FIELDS = ['department_id', 'first_name', 'last_name', 'email', 'timezone', 'role', 'work_hours'];
 
 export const MeetbitUser = z
   .object({
@@ -52,17 +54,17 @@ function time(hhmm: string) {
 }
 
 /**
- * `activate: false, is_silent: false`: the user starts "Invited" and MeetBit mails its own
- * invitation, which is how the hire sets a password. It needs only `users.create.*`; the other
- * valid pair (`activate` + `is_silent`, since is_silent requires activate) needs `users.lock.*`
- * and would leave an active account nobody was told about. Only Partoo's invite is held.
+ * Without `activate` (MeetBit's default, false) the user starts "Invited" and MeetBit mails its
+ * own invitation, which is how the hire sets a password; that needs only `users.create.*`.
+ * `activate` is sent only when the input asks for it: it needs `users.lock.*`, which a key made
+ * for onboarding should not need. `is_silent` is never sent: it requires `activate` and would
+ * leave an active account nobody was told about. Only Partoo's invite is held.
  */
 export function toMeetbitCreateRequest(hire: NewHire): MeetbitCreateRequest {
-  const { departmentId, role } = hire.vendors.meetbit;
+  const { departmentId, role, activate } = hire.vendors.meetbit;
   if (departmentId === undefined) throw new TypeError('vendors.meetbit.departmentId is required while MeetBit is enabled');
   return {
-    activate: false,
-    is_silent: false,
+    ...(activate && { activate: true as const }),
     department_id: departmentId,
     first_name: hire.firstName,
     last_name: hire.lastName,
@@ -84,9 +86,7 @@ function meetbitUserApi(config: VendorsConfig['meetbit']) {
       body: toMeetbitCreateRequest,
       response: MeetbitOne,
       user: (b) => live(b.data) ?? { id: String(b.data.id) },
-      // Laravel's unique rule: 400 {"errors":{"email":["The email has already been taken."]}}.
-      isDuplicate: (res) =>
-        res.status === 400 && (describeVendorError(res.body).fieldErrors.email ?? []).some((m) => /already been taken|already exists/i.test(m)),
+      omit: omittable('meetbit', config.omitFields, Object.keys(MeetbitCreateRequest.shape), REQUIRED_CREATE_FIELDS),
     },
     // Soft-deleted users are left out unless WithTrashed: a deleted user is not live.
     async findByEmail(email) {

@@ -8,7 +8,7 @@ import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
-import { getById, lookUp, restUserApi } from './rest-user-api.js';
+import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const TimeRange = z.strictObject({ start: z.string(), end: z.string() });
@@ -29,6 +29,9 @@ export const MeetergoCreateRequest = z.strictObject({
     .optional(),
 });
 export type MeetergoCreateRequest = z.infer<typeof MeetergoCreateRequest>;
+
+/** What the vendor's create contract requires (docs/vendor-specs/meetergo.openapi.yaml): never left out. */
+const REQUIRED_CREATE_FIELDS = ['email', 'givenName', 'familyName', 'timezone'];
 
 export const MeetergoCreated = z.object({
   userId: z.string().min(1),
@@ -89,7 +92,10 @@ function meetergoUserApi(config: VendorsConfig['meetergo']) {
       body: toMeetergoCreateRequest,
       response: MeetergoCreated,
       user: (b) => ({ id: b.userId, links: links(b.bookingUrl) }),
-      isDuplicate: (res) => res.status === 409, // "User with this email already exists"
+      // meetergo's API wants the acting admin "for API key authentication" on its other calls;
+      // create does not document it, and sending it costs nothing.
+      headers: actingUser,
+      omit: omittable('meetergo', config.omitFields, Object.keys(MeetergoCreateRequest.shape), REQUIRED_CREATE_FIELDS),
     },
     // No email filter: page through the company's users and match here.
     async findByEmail(email) {

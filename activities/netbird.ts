@@ -7,7 +7,7 @@ import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp } from './http.js';
-import { lookUp, restUserApi } from './rest-user-api.js';
+import { lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 export const NetbirdCreateRequest = z.strictObject({
@@ -18,6 +18,9 @@ export const NetbirdCreateRequest = z.strictObject({
   is_service_user: z.boolean(),
 });
 export type NetbirdCreateRequest = z.infer<typeof NetbirdCreateRequest>;
+
+/** What the vendor's create contract requires (docs/vendor-specs/netbird.openapi.yaml): never left out. */
+const REQUIRED_CREATE_FIELDS = ['email', 'name', 'role', 'auto_groups', 'is_service_user'];
 
 /** The fields of the spec's User we rely on ("disabled" is the old name of "blocked"). */
 export const NetbirdUser = z
@@ -49,8 +52,7 @@ function netbirdUserApi(config: VendorsConfig['netbird']) {
       body: toNetbirdCreateRequest,
       response: NetbirdUser,
       user: (u) => ({ id: u.id, email: u.email }),
-      // "can't invite a user with an existing netbird account" (emails compared case-insensitively).
-      isDuplicate: (res) => res.status === 409,
+      omit: omittable('netbird', config.omitFields, Object.keys(NetbirdCreateRequest.shape), REQUIRED_CREATE_FIELDS),
     },
     // No search endpoint and no GET by id [doc]: the list of people is unpaged, so filter it here.
     findByEmail: async (email) => found((await people()).find((u) => sameEmail(u.email, email))),

@@ -4,13 +4,13 @@
  * workflow and sent by `sendInvite` (POST /user/{id}/invite) once approved.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { z } from 'zod';
 import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
 import type { InviteOutcome, VendorActivities, VendorUser } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { describeVendorError, sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
-import { getById, isSuccess, lookUp, restUserApi } from './rest-user-api.js';
+import { sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
+import { getById, isSuccess, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 type PartooLang = (typeof PARTOO_LANGS)[number];
@@ -28,6 +28,9 @@ export const PartooCreateRequest = z.strictObject({
 });
 export type PartooCreateRequest = z.infer<typeof PartooCreateRequest>;
 
+/** What the vendor's create contract requires (docs/vendor-specs/partoo.openapi.yaml): never left out. */
+const REQUIRED_CREATE_FIELDS = ['email', 'first_name', 'last_name', 'send_invitation', 'status'];
+
 export const PartooCreated = z.object({ id: z.string().min(1), status: z.literal('success') }).loose();
 const PartooUser = z
   .object({
@@ -36,6 +39,7 @@ const PartooUser = z
     first_name: z.string().optional(),
     last_name: z.string().optional(),
     role: z.string().optional(),
+    status: z.enum(['active', 'invited']).optional(),
     /** Seconds since the epoch. */
     created_at: z.number().optional(),
   })
@@ -89,8 +93,7 @@ export function createPartooActivities(config: VendorsConfig['partoo']): VendorA
       body: toPartooCreateRequest,
       response: PartooCreated,
       user: (b) => ({ id: b.id }),
-      // 400 {"errors":{"json":{"email":"A user with this email already exists"}}}
-      isDuplicate: (res) => res.status === 400 && /already exists/i.test(describeVendorError(res.body).fieldErrors.email?.join(' ') ?? ''),
+      omit: omittable('partoo', config.omitFields, Object.keys(PartooCreateRequest.shape), REQUIRED_CREATE_FIELDS),
     },
     async findByEmail(email) {
       // Partoo's search is an exact, case-insensitive match; compare again to be sure.
@@ -106,10 +109,13 @@ export function createPartooActivities(config: VendorsConfig['partoo']): VendorA
   });
 
   /**
-   * Idempotent: a retry after a lost response must not fail the saga.
-   * - "already sent less than 5 minutes ago": our earlier call went out → already-sent.
-   * - "not in invited status": the user already accepted (is active) → the invitation has done
-   *   its job → already-sent (logged). Any other answer goes through the classifier.
+   * Idempotent: a retry after a lost response must not fail the saga. Partoo documents neither
+   * the refusal of an invitation sent too soon (at most one per 5 minutes) nor that of a user who
+   * already accepted, so a 400 is decided by what the user's state shows, not by its wording:
+   * - the user is no longer `invited` (accepted) → the invitation has done its job: already-sent;
+   * - still `invited` on a retry → our earlier attempt went out (its answer was lost, and a
+   *   second one within 5 minutes is refused): already-sent;
+   * - still `invited` on the first attempt → the refusal stands (classifier).
    */
   async function sendInvite(user: VendorUser): Promise<InviteOutcome> {
     if (user.vendor !== 'partoo') {
@@ -120,10 +126,13 @@ export function createPartooActivities(config: VendorsConfig['partoo']): VendorA
       log.info('Partoo invitation sent', { vendor: 'partoo', userId: user.id });
       return 'sent';
     }
-    const said = res.status === 400 ? (describeVendorError(res.body).message ?? '') : '';
-    if (/already sent/i.test(said) || /not in invited status/i.test(said)) {
-      log.info('Partoo invitation already sent', { vendor: 'partoo', userId: user.id, answer: said });
-      return 'already-sent';
+    if (res.status === 400) {
+      const now = await getById(http, `user/${encodeURIComponent(user.id)}`, PartooUser);
+      const attempt = Context.current().info.attempt;
+      if (now && (now.status !== 'invited' || attempt > 1)) {
+        log.info('Partoo invitation already sent', { vendor: 'partoo', userId: user.id, userStatus: now.status, attempt });
+        return 'already-sent';
+      }
     }
     throw vendorFailure('partoo', 'invite', res);
   }

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { getById, lookUp, restUserApi } from './rest-user-api.js';
+import { sameEmail, vendorHttp } from './http.js';
+import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 /** `user_write` + required `email`; relationship fields take UIDs. */
@@ -31,6 +31,9 @@ export const SiitCreateRequest = z.strictObject({
   work_phone: z.string().optional(),
 });
 export type SiitCreateRequest = z.infer<typeof SiitCreateRequest>;
+
+/** What the vendor's create contract requires (docs/vendor-specs/siit.openapi.yaml): never left out. */
+const REQUIRED_CREATE_FIELDS = ['email'];
 
 export const SiitUser = z
   .object({
@@ -88,16 +91,6 @@ const live = (u: SiitUser): FoundUser | undefined =>
         ...(u.created_at && { createdAt: u.created_at }),
       };
 
-/** The 409 answer carries the existing user; an archived one is not adoptable (look-up decides). */
-function existingFromDuplicate(res: VendorResponse): FoundUser | undefined {
-  try {
-    const parsed = SiitResult.safeParse(JSON.parse(res.body));
-    return parsed.success ? live(parsed.data.result) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function siitUserApi(config: VendorsConfig['siit']) {
   const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
   return restUserApi({
@@ -107,8 +100,9 @@ function siitUserApi(config: VendorsConfig['siit']) {
       body: toSiitCreateRequest,
       response: SiitResult,
       user: (b) => live(b.result) ?? { id: b.result.uid },
-      isDuplicate: (res) => res.status === 409,
-      existing: existingFromDuplicate,
+      // Siit's page: fields disabled or restricted for this tenant "cannot be set on creation";
+      // which ones depends on the tenant, so SIIT_OMIT_FIELDS lists them.
+      omit: omittable('siit', config.omitFields, Object.keys(SiitCreateRequest.shape), REQUIRED_CREATE_FIELDS),
     },
     // Archived users are hidden from this filter unless include_archived=true: exactly "live".
     async findByEmail(email) {

@@ -24,8 +24,8 @@ export interface FoundUser {
 
 export type CreateAnswer =
   | { outcome: 'created'; user: FoundUser }
-  /** The vendor says the email is taken; `existing` when the answer itself shows the user (Siit). */
-  | { outcome: 'duplicate'; existing?: FoundUser };
+  /** The vendor refused the create, and a live user with the hire's email exists: that one. */
+  | { outcome: 'duplicate'; existing: FoundUser };
 
 /** How one vendor creates, finds and removes a user. Errors are already Temporal failures. */
 export interface VendorUserApi {
@@ -80,19 +80,11 @@ export async function createOrAdopt(api: VendorUserApi, input: NewHire): Promise
   const answer = await api.create(hire);
   if (answer.outcome === 'created') return result(answer.user, 'created', 'created');
 
+  // A refusal while a live user with this email exists. (A refusal with no such user stands as
+  // the vendor gave it: for an email held by an archived or deleted account that is its 409/400,
+  // which no retry changes and a person must resolve.)
   const origin = attempt === 1 ? 'adopted' : 'created';
-  const existing = answer.existing ?? (await api.findByEmail(hire.email));
-  if (!existing) {
-    // The email is taken by a user the look-up cannot see (archived, soft-deleted, service user):
-    // adopting it would hand the hire a dead account, retrying would not change it.
-    throw ApplicationFailure.create({
-      message: `${label} says a user with this email exists but cannot find it live (archived or deleted?): a person must restore or remove it`,
-      type: VendorErrorType.Conflict,
-      nonRetryable: true,
-      details: [{ vendor: api.vendor, employeeId: hire.employeeId }],
-    });
-  }
-  return result(existing, origin, origin === 'adopted' ? 'already existed: adopted, will never be undone' : 'found after a duplicate answer on a retry');
+  return result(answer.existing, origin, origin === 'adopted' ? 'already existed: adopted, will never be undone' : 'found after a duplicate answer on a retry');
 }
 
 /**

@@ -30,6 +30,8 @@ export interface VendorEndpoint {
   timeoutMs: number;
   /** This process's pace for the vendor's requests; absent = unpaced (tests against unlimited sandboxes). */
   requestsPerSecond?: number;
+  /** Create-request fields not to send (`<VENDOR>_OMIT_FIELDS`): what the tenant does not let us set. */
+  omitFields?: string[];
 }
 
 export type VendorsConfig = {
@@ -50,7 +52,22 @@ const VendorsSchema = z.object({
     .min(100, 'must be at least 100')
     .max(300_000, 'must be at most 300000')
     .default(10_000),
+  /** Create-request fields a tenant refuses to have set, e.g. SIIT_OMIT_FIELDS=job_title,employee_number. */
+  ...Object.fromEntries(
+    VENDORS.map((vendor) => [
+      omitVariable(vendor),
+      z
+        .string()
+        .regex(/^\s*[a-z_A-Z]+(\s*,\s*[a-z_A-Z]+)*\s*$/, 'must be field names separated by commas, e.g. job_title,employee_number')
+        .transform((list) => list.split(',').map((f) => f.trim()))
+        .optional(),
+    ]),
+  ),
 });
+
+export function omitVariable(vendor: VendorName): string {
+  return `${vendor.toUpperCase()}_OMIT_FIELDS`;
+}
 
 // ---- Worker: how fast each vendor may be called ----
 
@@ -137,7 +154,14 @@ const SECTIONS = {
   vendors: zodSection(VendorsSchema, (v: Record<string, unknown>): VendorsConfig => {
     const timeoutMs = v.VENDOR_HTTP_TIMEOUT_MS as number;
     return Object.fromEntries(
-      VENDORS.map((vendor) => [vendor, { timeoutMs, ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, v[name]])) }]),
+      VENDORS.map((vendor) => [
+        vendor,
+        {
+          timeoutMs,
+          ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, v[name]])),
+          ...(v[omitVariable(vendor)] !== undefined && { omitFields: v[omitVariable(vendor)] }),
+        },
+      ]),
     ) as VendorsConfig;
   }),
   worker: zodSection(

@@ -109,6 +109,11 @@ const VendorsSchema = z.strictObject({
       departmentId: z.number().int().positive().optional(),
       /** Must be an existing MeetBit role name. */
       role: z.string().trim().min(1).max(255).default('User'),
+      /**
+       * Activate the account at once instead of MeetBit's invitation flow. Needs the key's
+       * `users.lock.*` permission; off (not sent) unless asked for.
+       */
+      activate: z.boolean().optional(),
     })
     .prefault({})
     .superRefine((m, ctx) => {

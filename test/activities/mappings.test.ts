@@ -73,13 +73,21 @@ describe('vendor specifics', () => {
 
   it('MeetBit: department, role, work hours as times, invited with its own email', () => {
     const request = toMeetbitCreateRequest(hire({ workHours: { monday: [{ start: '08:30', end: '12:00' }, { start: '13:00', end: '17:45' }] }, vendors: { meetbit: { departmentId: 7, role: 'Manager' } } }));
-    expect(request).toMatchObject({ activate: false, is_silent: false, department_id: 7, role: 'Manager', timezone: 'Europe/London' });
+    expect(request).toMatchObject({ department_id: 7, role: 'Manager', timezone: 'Europe/London' });
+    // MeetBit's default (invited, its own email): neither flag is sent, so the key needs no users.lock.*.
+    expect(request).not.toHaveProperty('activate');
+    expect(request).not.toHaveProperty('is_silent');
     expect(request.work_hours.monday).toEqual([
       { start: { hour: 8, minute: 30, second: 0 }, end: { hour: 12, minute: 0, second: 0 } },
       { start: { hour: 13, minute: 0, second: 0 }, end: { hour: 17, minute: 45, second: 0 } },
     ]);
     expect(request.work_hours.tuesday).toEqual([]);
     expect(Object.keys(request.work_hours).sort()).toEqual(['friday', 'monday', 'saturday', 'sunday', 'thursday', 'tuesday', 'wednesday']);
+  });
+
+  it('MeetBit: activate is sent only when the input asks for it', () => {
+    expect(toMeetbitCreateRequest(hire({ vendors: { meetbit: { departmentId: 7, activate: true } } }))).toMatchObject({ activate: true });
+    expect(toMeetbitCreateRequest(hire({ vendors: { meetbit: { departmentId: 7, activate: true } } }))).not.toHaveProperty('is_silent');
   });
 
   it('meetergo: availability from work hours (or its override), meeting type when given', () => {

@@ -181,6 +181,31 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
     expect(live(h.email)).toHaveLength(1);
   });
 
+  it('a refusal worded in any way is a duplicate when a live user with the email exists (decided by state, not wording)', async () => {
+    const h = hire();
+    const existing = await create(h);
+    sandbox().addFault({ kind: 'fail-next', count: 1, status: 400, body: 'Something unexpected', match: { method: 'POST', path: c.createPath } });
+    expect(await create(h)).toMatchObject({ id: existing.id, origin: 'adopted' });
+    // The same refusal for an email nobody holds stands as the vendor gave it.
+    sandbox().addFault({ kind: 'fail-next', count: 1, status: 400, body: 'Something unexpected', match: { method: 'POST', path: c.createPath } });
+    expect(await failure(create(hire()))).toMatchObject({ type: VendorErrorType.Validation, nonRetryable: true });
+  });
+
+  it('<VENDOR>_OMIT_FIELDS leaves out what the tenant does not let us set; a required field cannot be left out', async () => {
+    const optional = { netbird: undefined, siit: 'job_title', meetbit: 'activate', meetergo: 'meetingType', partoo: 'lang' }[vendor];
+    if (optional) {
+      const omitting = createVendorActivities({ ...config, [vendor]: { ...config[vendor], omitFields: [optional] } })[vendor];
+      await create(hire({ vendors: { meetbit: { departmentId: 7, activate: true }, meetergo: { meetingType: { name: 'Intro', duration: 30 } } } }), 1, omitting);
+      const sent = sandbox().requests().filter((r) => r.method === 'POST' && new RegExp(c.createPath).test(r.path)).at(-1)!.body as Record<string, unknown>;
+      expect(sent).toHaveProperty('email');
+      expect(sent).not.toHaveProperty(optional);
+    }
+    expect(() => createVendorActivities({ ...config, [vendor]: { ...config[vendor], omitFields: ['email'] } })).toThrow(
+      `${vendor.toUpperCase()}_OMIT_FIELDS: email is required by ${VENDOR_LABELS[vendor]}'s create contract and cannot be left out`,
+    );
+    expect(() => createVendorActivities({ ...config, [vendor]: { ...config[vendor], omitFields: ['no_such_field'] } })).toThrow(/no_such_field is not a field/);
+  });
+
   it('adopts a user that existed before (duplicate on attempt 1), matching email case-insensitively, and refuses to undo it', async () => {
     const h = hire();
     const existing = await create(h);
@@ -286,6 +311,27 @@ describe.each(CASES)('$vendor activities against the sandbox', (c) => {
   });
 });
 
+describe('vendor rate limits', () => {
+  afterEach(() => sandboxes.vendors.siit.setRateLimit(false));
+
+  it("a Siit 429 carries X-SiitApi-Reset, not Retry-After: the retry waits until then, and so does every request of this process to Siit", async () => {
+    sandboxes.vendors.siit.setRateLimit({ limit: 1, windowMs: 3000 });
+    const siit = createVendorActivities(config, { netbird: 1000, siit: 1000, meetbit: 1000, meetergo: 1000, partoo: 1000 }).siit;
+    await run(1, siit.createUser, hire());
+    const limited = await failure(run(1, siit.createUser, hire()));
+    expect(limited).toMatchObject({ type: VendorErrorType.RateLimited, nonRetryable: false });
+    const said = sandboxes.vendors.siit.requests().at(-1)!;
+    expect(said).toMatchObject({ status: 429 });
+    // The sandbox says 3 s or 2 s, depending on the clock's second; the delay is what it said.
+    expect(Number(limited.nextRetryDelay)).toBeGreaterThanOrEqual(1000);
+    expect(Number(limited.nextRetryDelay)).toBeLessThanOrEqual(3000);
+    // The next request from this process (a fresh create: one request) waits out the reset, and passes.
+    const started = Date.now();
+    await run(1, siit.createUser, hire());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(Number(limited.nextRetryDelay) - 50);
+  });
+});
+
 describe('Partoo held invitation', () => {
   const partoo = () => createVendorActivities(config).partoo;
   const invitesOf = (id: string) => sandboxes.vendors.partoo.users().find((u) => u.id === id)?.invitesSent;
@@ -306,6 +352,15 @@ describe('Partoo held invitation', () => {
     expect(lost).toMatchObject({ type: VendorErrorType.Unavailable, nonRetryable: false });
     expect(await run(2, partoo().sendInvite, user)).toBe('already-sent');
     expect(invitesOf(user.id)).toBe(1);
+  });
+
+  it('a first invitation refused in words we do not know fails; the same refusal on a retry, the user still invited, is already-sent (decided by state)', async () => {
+    const user = await run(1, partoo().createUser, hire());
+    const refusal = { kind: 'fail-next', count: 1, status: 400, body: { errors: { json: 'Wording nobody documented' } }, match: { method: 'POST', path: '/invite$' } } as const;
+    sandboxes.vendors.partoo.addFault(refusal);
+    expect(await failure(run(1, partoo().sendInvite, user))).toMatchObject({ type: VendorErrorType.Validation });
+    sandboxes.vendors.partoo.addFault(refusal);
+    expect(await run(2, partoo().sendInvite, user)).toBe('already-sent');
   });
 
   it('inviting a user that is gone fails for good', async () => {
