@@ -15,6 +15,13 @@ export function renderProgress(workflowId: string, progress: OnboardingProgress)
     table.push([VENDOR_LABELS[vendor], state, id ?? '', note]);
   }
   const lines = [`${workflowId}: ${progress.status}`, table.toString()];
+  if (progress.provisioning) {
+    lines.push(`Provisioning rule: ${progress.provisioning.rule ?? 'none matched'}`);
+    for (const vendor of VENDORS) {
+      const settings = progress.provisioning.settings[vendor];
+      if (settings) lines.push(`  ${VENDOR_LABELS[vendor]}: ${settings}`);
+    }
+  }
   const since = progress.lastDecisionAt;
   for (const i of progress.ignoredSignals.filter((i) => !since || i.at > since)) {
     lines.push(`IGNORED ${i.signal} signal at ${i.at}${i.by ? ` from ${i.by}` : ''}: ${i.reason}`);

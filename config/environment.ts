@@ -106,12 +106,15 @@ const WorkerSchema = z.object({
   ...Object.fromEntries(
     VENDORS.map((v) => [rateVariable(v), z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(DOCUMENTED_RATE_PER_SECOND[v] * DEFAULT_RATE_SHARE)]),
   ),
+  /** Provisioning rules (YAML or JSON): HR fields to each vendor's settings; none when unset. */
+  ONBOARDING_RULES_FILE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_MAX_CACHED_WORKFLOWS),
 });
 
 export interface WorkerConfig {
   ratePerSecond: Record<VendorName, number>;
   maxCachedWorkflows: number;
+  rulesFile?: string;
 }
 
 // ---- Gateway ----
@@ -169,6 +172,7 @@ const SECTIONS = {
     (v: Record<string, unknown>): WorkerConfig => ({
       ratePerSecond: Object.fromEntries(VENDORS.map((vendor) => [vendor, v[rateVariable(vendor)]])) as Record<VendorName, number>,
       maxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS as number,
+      ...(v.ONBOARDING_RULES_FILE !== undefined && { rulesFile: v.ONBOARDING_RULES_FILE as string }),
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),

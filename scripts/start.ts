@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import logUpdate from 'log-update';
 import { createVendorActivities } from '../activities/index.js';
+import { loadProvisioningRules } from '../activities/provisioning-rules.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
 import { loadConfig } from '../config/environment.js';
 import { renderProgress } from '../client/progress-view.js';
@@ -55,11 +56,14 @@ async function main(): Promise<void> {
   // Warnings only: the live view below owns the terminal.
   Runtime.install({ logger: workerLogger({ level: 'WARN' }), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const { ratePerSecond } = loadConfig(['worker']).worker;
+  const { ratePerSecond, rulesFile } = loadConfig(['worker']).worker;
+  // The sample hire carries HR fields only: the demo's provisioning rules give each vendor its settings.
+  const rules = loadProvisioningRules(rulesFile ?? path.join(root, 'examples/rules.yaml'));
   const workers = await createOnboardingWorkers({
     connection: workerConnection,
     activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls), ratePerSecond),
     ratePerSecond,
+    rules,
   });
   const running = runOnboardingWorkers(workers);
   cleanups.push(async () => {

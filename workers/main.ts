@@ -4,7 +4,9 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
-import { ConfigError, loadConfig, type TemporalConfig } from '../config/environment.js';
+import { loadProvisioningRules, RulesFileError, type ProvisioningRules } from '../activities/provisioning-rules.js';
+import { checkRuleReferences } from '../activities/rule-references.js';
+import { ConfigError, loadConfig, type TemporalConfig, type VendorsConfig } from '../config/environment.js';
 import { VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { temporal, vendors, worker } = config;
+  const rules = await provisioningRules(worker.rulesFile, vendors);
   Runtime.install({ logger: workerLogger() });
   const connection = await NativeConnection.connect(temporal.connectionOptions).catch((err: Error) => {
     console.error(`error: ${connectProblem(temporal, err)}`);
@@ -31,12 +34,33 @@ async function main(): Promise<void> {
       activities: createVendorActivities(vendors, worker.ratePerSecond),
       ratePerSecond: worker.ratePerSecond,
       maxCachedWorkflows: worker.maxCachedWorkflows,
+      rules,
     });
     console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
     console.log('Stop with Ctrl-C (running tasks finish first).');
     await runOnboardingWorkers(workers);
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * The provisioning rules, checked before the worker takes any work: a mistake in the file, or a
+ * rule naming a group, department, role, team or business the vendor does not have, stops it at
+ * start with the line to fix, rather than at the first hire it matches.
+ */
+async function provisioningRules(file: string | undefined, vendors: VendorsConfig): Promise<ProvisioningRules | undefined> {
+  if (!file) return undefined;
+  try {
+    const rules = loadProvisioningRules(file);
+    const problems = await checkRuleReferences(rules, vendors, VENDORS);
+    if (problems.length > 0) throw new RulesFileError(problems);
+    console.log(`Provisioning rules: ${rules.rules.length} in ${file}, every vendor reference found`);
+    return rules;
+  } catch (err) {
+    if (!(err instanceof RulesFileError)) throw err;
+    console.error(err.message);
+    process.exit(2);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createPreparationActivities } from '../activities/prepare.js';
+import type { ProvisioningRules } from '../activities/provisioning-rules.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
@@ -23,6 +24,8 @@ export interface OnboardingWorkersOptions {
    * when it next moves: a few milliseconds, not a failure.
    */
   maxCachedWorkflows?: number;
+  /** Provisioning rules the input check applies (activities/provisioning-rules.ts). */
+  rules?: ProvisioningRules;
 }
 
 export async function createOnboardingWorkers(options: OnboardingWorkersOptions): Promise<Worker[]> {
@@ -38,7 +41,7 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
       taskQueue: WORKFLOW_TASK_QUEUE,
       ...workflowCode,
       // The input check runs here, as a local activity (activities/prepare.ts).
-      activities: createPreparationActivities(),
+      activities: createPreparationActivities(options.rules),
       ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     }),
     ...VENDORS.map((vendor) =>

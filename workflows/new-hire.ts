@@ -105,7 +105,10 @@ const VendorsSchema = z.strictObject({
   meetbit: z
     .strictObject({
       enabled,
-      /** Required while enabled: MeetBit has no user without a department. */
+      /**
+       * Required while enabled (MeetBit has no user without a department): from the input or a
+       * provisioning rule, checked once the rules have been applied.
+       */
       departmentId: z.number().int().positive().optional(),
       /** Must be an existing MeetBit role name. */
       role: z.string().trim().min(1).max(255).default('User'),
@@ -115,12 +118,7 @@ const VendorsSchema = z.strictObject({
        */
       activate: z.boolean().optional(),
     })
-    .prefault({})
-    .superRefine((m, ctx) => {
-      if (m.enabled && m.departmentId === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['departmentId'], message: 'departmentId is required while MeetBit is enabled' });
-      }
-    }),
+    .prefault({}),
   meetergo: z
     .strictObject({
       enabled,
@@ -168,6 +166,10 @@ export const NewHireSchema = z.strictObject({
   startDate: z.iso.date('must be a real date YYYY-MM-DD'),
   jobTitle: z.string().trim().min(1).max(255),
   department: z.string().trim().min(1).max(255),
+  /** Where the hire works (an office, a city): matched by provisioning rules. */
+  location: z.string().trim().min(1).max(255).optional(),
+  /** e.g. "employee", "contractor", "intern": matched by provisioning rules. */
+  employmentType: z.string().trim().min(1).max(64).optional(),
   manager: z.strictObject({ name: name('manager.name'), email }).optional(),
   language: z
     .string()
@@ -192,6 +194,17 @@ export interface NewHireIssue {
   /** Dotted path, e.g. `vendors.meetbit.departmentId`; `(input)` for the whole value. */
   field: string;
   message: string;
+}
+
+/**
+ * What a hire still lacks once its vendor settings are final (its own, or from the provisioning
+ * rules): a vendor that cannot create a user without a setting names it here.
+ */
+export function unprovisionedSettings(hire: NewHire): NewHireIssue[] {
+  if (hire.vendors.meetbit.enabled && hire.vendors.meetbit.departmentId === undefined) {
+    return [{ field: 'vendors.meetbit.departmentId', message: 'is required while MeetBit is enabled: give it in the hire or in a provisioning rule (ONBOARDING_RULES_FILE)' }];
+  }
+  return [];
 }
 
 export function parseNewHire(input: unknown): { ok: true; value: NewHire } | { ok: false; issues: NewHireIssue[] } {

@@ -8,6 +8,7 @@
 import { ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { approveSignal, approveUpdate, progressQuery, rejectSignal, rejectUpdate, type ApprovalInput, type RejectionInput } from './definitions.js';
 import type { NewHire } from './new-hire.js';
+import type { Provisioning } from './vendor-contract.js';
 import {
   initialProgress,
   renderDetails,
@@ -51,11 +52,12 @@ export class OnboardingState {
   }
 
   /** The validated hire is known: vendors it does not use are skipped, the invitation's release time shown. */
-  begin(hire: NewHire): void {
+  begin(hire: NewHire, provisioning: Provisioning): void {
     const fresh = initialProgress((vendor) => hire.vendors[vendor].enabled);
     this.change((p) => {
       p.vendors = fresh.vendors;
       p.invite = fresh.invite;
+      p.provisioning = provisioning;
       if (hire.vendors.partoo.inviteAt) p.inviteReleaseAt = hire.vendors.partoo.inviteAt;
     });
   }

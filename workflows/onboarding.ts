@@ -20,8 +20,8 @@ export type { OnboardingResult } from './onboarding-state.js';
 export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOptions): Promise<OnboardingResult> {
   const state = new OnboardingState();
   state.handleMessages();
-  const { hire, options } = await prepare(input, rawOptions);
-  state.begin(hire);
+  const { hire, options, provisioning } = await prepare(input, rawOptions);
+  state.begin(hire, provisioning);
   const vendors = vendorSteps(options);
   const rollback = new Rollback(state, vendors);
 

@@ -2,7 +2,7 @@
  * The progress model of one onboarding: what the `progress` query returns, what the search
  * attributes and the Web UI's current details are derived from. Pure functions only.
  */
-import type { VendorUser } from './vendor-contract.js';
+import type { Provisioning, VendorUser } from './vendor-contract.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from './vendors.js';
 
 export type VendorState =
@@ -86,6 +86,8 @@ export interface OnboardingProgress {
   ignoredSignals: IgnoredSignal[];
   /** When the last decision was taken (the details show only signals ignored since). */
   lastDecisionAt?: string;
+  /** Which provisioning rule decided the vendors' settings, and the settings in words. */
+  provisioning?: Provisioning;
   failure?: string;
 }
 
@@ -149,17 +151,18 @@ export function renderDetails(progress: OnboardingProgress): string {
   if (progress.approvedBy) lines.push('', `**Approved by:** ${progress.approvedBy}`);
   if (progress.rejectedBy) lines.push('', `**Rejected by:** ${progress.rejectedBy}${progress.rejectionReason ? `: ${progress.rejectionReason}` : ''}`);
   if (progress.failure) lines.push('', `**Failure:** ${progress.failure}`);
+  if (progress.provisioning) lines.push('', `**Provisioning rule:** ${progress.provisioning.rule ?? 'none matched: defaults and the hire\'s own settings'}`);
   if (progress.manualCleanup.length > 0) {
     lines.push('', '**Needs manual cleanup:**');
     for (const item of progress.manualCleanup) {
       lines.push(`- ${VENDOR_LABELS[item.vendor]} ${item.id ? `user \`${item.id}\`` : "(look the hire's email up)"}: ${item.error}`);
     }
   }
-  lines.push('', '| vendor | state | id | existing account |', '|---|---|---|---|');
+  lines.push('', '| vendor | state | id | settings | existing account |', '|---|---|---|---|---|');
   for (const vendor of VENDORS) {
     const { state, id, existing } = progress.vendors[vendor];
     const account = existing ? [existing.name, existing.role].filter(Boolean).join(', ') : '';
-    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state} | ${id ?? ''} | ${account} |`);
+    lines.push(`| ${VENDOR_LABELS[vendor]} | ${STATE_ICON[state]} ${state} | ${id ?? ''} | ${progress.provisioning?.settings[vendor] ?? ''} | ${account} |`);
   }
   return lines.join('\n');
 }

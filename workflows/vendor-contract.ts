@@ -44,10 +44,20 @@ export interface InvitationActivities {
 /** The failure type of an input the onboarding refuses (every bad field named in the message). */
 export const INVALID_ONBOARDING_INPUT = 'InvalidOnboardingInput';
 
+/** What the provisioning rules decided: the matching rule, and each enabled vendor's settings in words. */
+export interface Provisioning {
+  /** "Engineering (rules.yaml line 9)"; null when no rule matched or none are configured. */
+  rule: string | null;
+  settings: Partial<Record<VendorName, string>>;
+}
+
 /** Registered on the workflow's own worker and run as a local activity, before anything else. */
 export interface PreparationActivities {
-  /** Validates the input and fills its defaults; fails for good (INVALID_ONBOARDING_INPUT) naming every bad field. */
-  prepareOnboarding(input: unknown, options: unknown): Promise<{ hire: NewHire; options: ResolvedOnboardingOptions }>;
+  /**
+   * Applies the provisioning rules, validates the input and fills its defaults; fails for good
+   * (INVALID_ONBOARDING_INPUT) naming every bad field.
+   */
+  prepareOnboarding(input: unknown, options: unknown): Promise<{ hire: NewHire; options: ResolvedOnboardingOptions; provisioning: Provisioning }>;
 }
 
 /** What each vendor's activity worker must register. */

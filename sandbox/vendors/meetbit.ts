@@ -177,6 +177,10 @@ export const meetbit: VendorDefinition<Credentials, MeetbitUser, MeetbitTenant> 
     return text(status, DEFAULT_TEXT[status] ?? 'An unexpected error occurred.');
   },
   routes({ store, tenant, now, route }) {
+    // [guess] Departments and roles, as MeetBit's admin pages list them: the provisioning rules
+    // are checked against these.
+    route('GET', '/departments', () => denied(tenant(), 'users.read.*') ?? json(200, { message: 'Departments retrieved successfully.', data: tenant().departments }));
+    route('GET', '/roles', () => denied(tenant(), 'users.read.*') ?? json(200, { message: 'Roles retrieved successfully.', data: tenant().roles.map((name) => ({ name })) }));
     route('POST', '/users', ({ body }) => {
       // Authorization comes before validation, as a Laravel form request's authorize() does:
       // users.create.* [doc], and users.lock.* to activate [doc].

@@ -113,6 +113,8 @@ export const netbird: VendorDefinition<Credentials, NetbirdUser, NetbirdTenant> 
     return error(status, DEFAULT_MESSAGES[status] ?? 'error');
   },
   routes({ store, tenant, route }) {
+    // The account's groups [doc: GET /api/groups], so the provisioning rules can be checked.
+    route('GET', '/groups', () => json(200, tenant().groups.map((g) => ({ id: g.id, name: g.name, peers_count: 0, issued: 'api' }))));
     // The handler's order [doc: server code]: decode (400), the invite's own checks (422), the
     // permission (403), then the account's groups [guess] and the duplicate (409).
     route('POST', '/users', ({ body }) => {

@@ -141,6 +141,11 @@ export const partoo: VendorDefinition<Credentials, PartooUser, PartooTenant> = {
     return json(status, { errors: { json: messages[status] ?? 'Internal server error' } });
   },
   routes({ store, tenant, now, route }) {
+    // The organization's businesses [doc: GET /v2/business/search], for checking provisioning rules.
+    route('GET', '/business/search', () => {
+      const businesses = tenant().businesses;
+      return json(200, { page: 1, max_page: 1, count: businesses.length, businesses: businesses.map((b) => ({ id: b.id, name: b.name, org_id: tenant().orgId })) });
+    });
     route('POST', '/user', ({ body }) => {
       const refusal = denied(tenant());
       if (refusal) return refusal;

@@ -124,6 +124,11 @@ export const siit: VendorDefinition<Credentials, SiitUser, SiitTenant> = {
     return error(status, DEFAULT_MESSAGES[status] ?? 'Error');
   },
   routes({ store, tenant, now, route }) {
+    // [guess] The relationship objects user_write's uid fields name, in the list shape of /users.
+    const list = (items: { uid: string; value: string }[]) =>
+      json(200, { meta: { count: items.length, total: items.length, current_page: 1, per_page: 100, next_page_link: null, previous_page_link: null }, results: items });
+    route('GET', '/departments', () => list(tenant().departments));
+    route('GET', '/teams', () => list(tenant().teams));
     route('POST', '/users', ({ body }) => {
       if (!isPlainObject(body)) return error(400, 'Invalid JSON body');
       const problems = checkFields(body, WRITE_RULES);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_WORK_HOURS, parseNewHire } from '../../workflows/new-hire.js';
+import { DEFAULT_WORK_HOURS, parseNewHire, unprovisionedSettings, type NewHire } from '../../workflows/new-hire.js';
 import { hireInput } from './hire-fixture.js';
 
 function fieldsOf(input: unknown): string[] {
@@ -82,14 +82,20 @@ describe('parseNewHire', () => {
     );
   });
 
-  it('requires a MeetBit department only while MeetBit is enabled', () => {
-    expect(fieldsOf(hireInput({ vendors: {} }))).toEqual(['vendors.meetbit.departmentId']);
-    expect(parseNewHire(hireInput({ vendors: { meetbit: { enabled: false } } })).ok).toBe(true);
+  it('requires a MeetBit department only while MeetBit is enabled, once the provisioning rules have had their say', () => {
+    const withoutDepartment = parseNewHire(hireInput({ vendors: {} }));
+    // The input may leave it to a rule: the check comes after the rules (activities/prepare.ts).
+    expect(withoutDepartment.ok).toBe(true);
+    expect(unprovisionedSettings((withoutDepartment as { value: NewHire }).value)).toEqual([
+      { field: 'vendors.meetbit.departmentId', message: expect.stringMatching(/required while MeetBit is enabled.*provisioning rule/) },
+    ]);
+    const meetbitOff = parseNewHire(hireInput({ vendors: { meetbit: { enabled: false } } }));
+    expect(unprovisionedSettings((meetbitOff as { value: NewHire }).value)).toEqual([]);
   });
 
   it('reports missing required fields and a non-object input', () => {
     expect(fieldsOf({}).sort()).toEqual(
-      ['employeeId', 'email', 'firstName', 'lastName', 'timezone', 'startDate', 'jobTitle', 'department', 'vendors.meetbit.departmentId'].sort(),
+      ['employeeId', 'email', 'firstName', 'lastName', 'timezone', 'startDate', 'jobTitle', 'department'].sort(),
     );
     expect(fieldsOf('hello')).toEqual(['(input)']);
   });
