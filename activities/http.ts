@@ -149,12 +149,18 @@ export function rateLimitDelayMs(res: VendorResponse): number {
   return backoffMs(currentAttempt());
 }
 
-/** Retry-After as delta-seconds or HTTP date; undefined when absent, unparsable or already past. */
+/** Retry-After as delta-seconds, a Unix time or an HTTP date; undefined when absent, unparsable or already past. */
 export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const header = Array.isArray(value) ? value[0] : value;
   if (!header) return undefined;
   const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    // Reset headers are delta-seconds or, for some vendors (Siit's X-SiitApi-Reset may be one), a
+    // Unix time: no delay is a billion seconds long, so a number that large is a point in time.
+    if (seconds < 1e9) return seconds * 1000;
+    return seconds * 1000 > now ? seconds * 1000 - now : undefined;
+  }
   const at = Date.parse(trimmed);
   return Number.isNaN(at) || at <= now ? undefined : at - now;
 }

@@ -95,6 +95,12 @@ describe('retry delays', () => {
     expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('2015-10-21T07:27:00Z'))).toBe(60_000);
   });
 
+  it('reads a reset given as a Unix time (Siit may send one) as that point in time', () => {
+    const now = Date.parse('2026-11-28T12:00:00Z');
+    expect(retryAfterMs(String(now / 1000 + 42), now)).toBe(42_000);
+    expect(retryAfterMs(String(now / 1000 - 5), now)).toBeUndefined(); // already past
+  });
+
   it('grows exponentially with the attempt, capped at a minute, jittered within the upper half', () => {
     expect([1, 2, 3, 4].map((a) => backoffMs(a, () => 1))).toEqual([1000, 2000, 4000, 8000]);
     expect(backoffMs(4, () => 0)).toBe(4000);
