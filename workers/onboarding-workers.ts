@@ -1,18 +1,24 @@
 /**
  * The Workers one process hosts: the workflow worker on `onboarding` and one activity worker per
- * vendor queue, all on one shared connection. Used by `npm run worker`, `npm start` and the tests.
+ * queue of a vendor this deployment serves, all on one shared connection. Used by `npm run worker`,
+ * `npm start` and the tests.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
+import { createDeploymentActivities } from '../activities/served-vendors.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
 
 export interface OnboardingWorkersOptions {
   connection: NativeConnection;
   namespace?: string;
-  /** Each vendor's implementation of the contract: `createVendorActivities(config)`, or a test's. */
-  activities: VendorActivities;
+  /**
+   * Each served vendor's implementation of the contract: `createVendorActivities(config)`, or a
+   * test's. A vendor left out is off: its queue is not polled, and onboardings asking for it fail
+   * at their start (workflows/served-vendors.ts).
+   */
+  activities: Partial<VendorActivities>;
   ratePerSecond: Record<VendorName, number>;
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundleOption;
@@ -25,8 +31,9 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
     : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
   const { activities } = options;
   return Promise.all([
-    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode }),
-    ...VENDORS.map((vendor) =>
+    // The workflow worker also runs the served-vendors check, a local activity of the workflow.
+    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode, activities: createDeploymentActivities(servedVendors(activities)) }),
+    ...servedVendors(activities).map((vendor) =>
       Worker.create({
         connection,
         namespace,
@@ -36,6 +43,11 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
       }),
     ),
   ]);
+}
+
+/** The vendors `activities` implements, in the saga's order. */
+export function servedVendors(activities: Partial<VendorActivities>): VendorName[] {
+  return VENDORS.filter((vendor) => activities[vendor] !== undefined);
 }
 
 /** Runs all workers until one stops (shutdown signal) or `until` settles; stops the rest too. */

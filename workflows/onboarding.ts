@@ -12,6 +12,7 @@ import { OnboardingState, type OnboardingResult } from './onboarding-state.js';
 import type { OnboardingOptions } from './options.js';
 import type { ApprovalSubject } from './progress.js';
 import { Rollback } from './rollback.js';
+import { requireServedVendors } from './served-vendors.js';
 import type { VendorUser } from './vendor-contract.js';
 import { partooInvite, vendorSteps, type VendorSteps } from './vendor-steps.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from './vendors.js';
@@ -22,6 +23,8 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
   const { hire, options } = parseOnboardingInput(input, rawOptions);
   const state = new OnboardingState(hire);
   state.handleMessages();
+  // 0. A vendor this deployment does not serve fails the onboarding before anything is created.
+  await requireServedVendors(hire, state);
   const vendors = vendorSteps(options);
   const rollback = new Rollback(state, vendors);
 
