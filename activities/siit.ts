@@ -98,8 +98,15 @@ function existingFromDuplicate(res: VendorResponse): FoundUser | undefined {
   }
 }
 
+const siitHttp = (config: VendorsConfig['siit']) => vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+
+/** `doctor`'s read-only credentials check: one user, the smallest page. */
+export function siitProbe(config: VendorsConfig['siit']): Promise<VendorResponse> {
+  return siitHttp(config).send('look-up', 'GET', 'users', { searchParams: { per_page: 1 } });
+}
+
 function siitUserApi(config: VendorsConfig['siit']) {
-  const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+  const http = siitHttp(config);
   return restUserApi({
     http,
     create: {

@@ -10,7 +10,7 @@ import { readTemporalConfig } from './temporal-connection.js';
 
 // ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
-export { workflowUiLink, type TemporalConfig } from './temporal-connection.js';
+export { connectProblem, workflowUiLink, type TemporalConfig } from './temporal-connection.js';
 
 // ---- Vendors: endpoints and credentials (the worker's only; never in workflow input) ----
 

@@ -1,20 +1,22 @@
 /**
- * Only the vendors you use, as an operator meets it: the real worker process (workers/main.ts,
- * what `npm run worker` runs) configured through its environment with NetBird and Siit only, the
- * sandboxes and the run's Temporal server.
+ * Only the vendors you use, and `doctor`, as an operator meets them: the real worker process
+ * (workers/main.ts, what `npm run worker` runs) configured through its environment with NetBird
+ * and Siit only, the real CLI process, the sandboxes and the run's Temporal server.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { OnboardingClient } from '../client/onboarding-client.js';
-import type { ServedVendors, VendorsConfig } from '../config/environment.js';
+import { vendorEnvironment, type ServedVendors, type VendorsConfig } from '../config/environment.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
+import { freePort } from '../scripts/dev-server.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { VENDORS } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { allUsers, liveUsers } from './support/saga-harness.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, temporalEnv } from './support/temporal.js';
 import { failedWorkerStart, spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 let sandboxes: Sandboxes;
@@ -104,4 +106,70 @@ test('a vendor with some but not all of its variables set stops the worker at st
   const none = await failedWorkerStart({});
   expect(none.code).toBe(2);
   expect(none.output).toContain('No vendor is configured: set every variable of at least one vendor: NetBird (NETBIRD_BASE_URL, NETBIRD_TOKEN); Siit (SIIT_BASE_URL, SIIT_TOKEN);');
+});
+
+// ---- npm run onboard -- doctor ----
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run onboard -- doctor` as its own process, with the Temporal settings and only the vendor variables given. */
+function doctor(vendorEnv: Record<string, string>, args: string[] = [], temporal = temporalEnv()): Promise<Run> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && !name.startsWith('TEMPORAL_')));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args, 'doctor'], { env: { ...env, ...temporal, ...vendorEnv } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The table row of one check: its status and details (cli-table3 wraps long details onto more lines). */
+function row(stdout: string, check: string): string {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`│ ${check} `));
+  if (start < 0) throw new Error(`no row "${check}" in:\n${stdout}`);
+  const rest = lines.slice(start + 1).findIndex((l) => !l.startsWith('│  '));
+  return lines
+    .slice(start, start + 1 + rest)
+    .map((l) => l.split('│').slice(2, 4).map((c) => c.trim()).join(' '))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+test("doctor: a wrong vendor token is reported with the vendor's name and the variable to fix; vendors off are off, not failures", async () => {
+  const run = await doctor(vendorEnvironment({ netbird: all.netbird, siit: { ...all.siit, token: 'not-the-siit-token' } }));
+  expect(run).toMatchObject({ code: 6, stderr: '' });
+  expect(row(run.stdout, 'Siit credentials')).toBe('FAIL Siit refused the credentials (401: Unauthorized): fix SIIT_TOKEN');
+  expect(row(run.stdout, 'NetBird credentials')).toBe('ok credentials accepted (NETBIRD_TOKEN): a one-user list answered 200');
+  expect(row(run.stdout, 'Partoo credentials')).toBe('off off: none of PARTOO_BASE_URL, PARTOO_API_KEY is set');
+  expect(row(run.stdout, 'Temporal connection')).toMatch(/^ok /);
+  expect(row(run.stdout, 'Namespace')).toBe(`ok ${client.options.namespace}`);
+  expect(row(run.stdout, 'Search attributes')).toBe('ok OnboardingStatus, OnboardingAwaiting, OnboardingVendorsDone, OnboardingManualCleanup');
+  for (const queue of ['onboarding', 'vendor-netbird', 'vendor-siit']) expect(row(run.stdout, `Workers on ${queue}`)).toMatch(new RegExp(`^ok \\d+ polling \\(.*${worker.child.pid}@`));
+  expect(run.stdout).not.toMatch(/Workers on vendor-(meetbit|meetergo|partoo)/);
+  expect(run.stdout.trim()).toMatch(/1 to fix\.$/);
+  expect(run.stdout).not.toContain('not-the-siit-token');
+});
+
+test('doctor: everything fine exits 0 (--json too); Temporal out of reach is named with its address', async () => {
+  const fine = await doctor(vendorEnvironment(served), ['--json']);
+  expect(fine).toMatchObject({ code: 0, stderr: '' });
+  const checks = JSON.parse(fine.stdout) as { check: string; status: string }[];
+  expect(checks.filter((c) => c.status !== 'off').every((c) => c.status === 'ok')).toBe(true);
+  expect(checks.filter((c) => c.status === 'off').map((c) => c.check)).toEqual(['MeetBit credentials', 'meetergo credentials', 'Partoo credentials']);
+
+  const nowhere = `127.0.0.1:${await freePort()}`;
+  const down = await doctor(vendorEnvironment(served), [], { TEMPORAL_ADDRESS: nowhere });
+  expect(down.code).toBe(6);
+  expect(row(down.stdout, 'Temporal connection')).toMatch(new RegExp(`^FAIL cannot connect to Temporal at ${nowhere} \\(no TLS\\)`));
+  // The vendors are still checked: they do not need Temporal.
+  expect(row(down.stdout, 'NetBird credentials')).toMatch(/^ok /);
 });

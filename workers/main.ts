@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
-import { ConfigError, loadConfig, vendorVariables, type TemporalConfig } from '../config/environment.js';
+import { ConfigError, connectProblem, loadConfig, vendorVariables } from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { workerLogger } from './logger.js';
@@ -51,24 +51,6 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
   }
-}
-
-/**
- * Why the worker could not connect, in words: a server that requires client certificates (mTLS)
- * closes the connection right after the TLS handshake, which the SDK reports only as a broken
- * pipe, so say which setting is the likely cause.
- */
-function connectProblem(temporal: TemporalConfig, err: Error): string {
-  const opts = temporal.connectionOptions;
-  const clientCert = typeof opts.tls === 'object' && opts.tls?.clientCertPair !== undefined;
-  const how = temporal.tls ? (clientCert ? 'TLS with a client certificate' : 'TLS, no client certificate') : 'no TLS';
-  const hint =
-    temporal.tls && !clientCert
-      ? ' If the server requires client certificates (mTLS), set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH.'
-      : !temporal.tls
-        ? ' If the server uses TLS, set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or TEMPORAL_TLS=true).'
-        : '';
-  return `cannot connect to Temporal at ${temporal.address} (${how}): ${err.message}.${hint}`;
 }
 
 main().catch((err) => {
