@@ -118,14 +118,30 @@ export function rateVariable(vendor: VendorName): string {
   return `${vendor.toUpperCase()}_MAX_ACTIVITIES_PER_SECOND`;
 }
 
-const WorkerSchema = z.object(
-  Object.fromEntries(
+/** An IP address and port: the SDK's Prometheus exporter binds a socket address and takes no host names. */
+const bindAddress = z
+  .string()
+  .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):([1-9]\d{0,4})$/, 'must be an IP address and port, e.g. 127.0.0.1:9464 or 0.0.0.0:9464');
+
+const WorkerSchema = z.object({
+  ...Object.fromEntries(
     VENDORS.map((v) => [rateVariable(v), z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(DOCUMENTED_RATE_PER_SECOND[v])]),
   ),
-);
+  TEMPORAL_METRICS_BIND: bindAddress.optional(),
+  WORKER_HEALTH_BIND: bindAddress.optional(),
+  // A running vendor call makes up to three requests of VENDOR_HTTP_TIMEOUT_MS (10 s) each: the
+  // default lets it finish before the worker stops, inside Kubernetes' default 30 s of grace.
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0).max(3_600_000).default(25_000),
+});
 
 export interface WorkerConfig {
   ratePerSecond: Record<VendorName, number>;
+  /** Where the SDK serves Prometheus metrics (`/metrics`); none when unset. */
+  metricsBind?: string;
+  /** Where the worker answers `GET /healthz`; none when unset. */
+  healthBind?: string;
+  /** How long a stopping worker lets running activities finish before it cancels them. */
+  shutdownGraceMs: number;
 }
 
 // ---- Gateway ----
@@ -174,6 +190,9 @@ const SECTIONS = {
     WorkerSchema,
     (v: Record<string, unknown>): WorkerConfig => ({
       ratePerSecond: Object.fromEntries(VENDORS.map((vendor) => [vendor, v[rateVariable(vendor)]])) as Record<VendorName, number>,
+      ...(typeof v.TEMPORAL_METRICS_BIND === 'string' && { metricsBind: v.TEMPORAL_METRICS_BIND }),
+      ...(typeof v.WORKER_HEALTH_BIND === 'string' && { healthBind: v.WORKER_HEALTH_BIND }),
+      shutdownGraceMs: v.WORKER_SHUTDOWN_GRACE_MS as number,
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),

@@ -85,6 +85,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['temporal', 'vendors'], { TEMPORAL_ADDRESS: 'temporal:7233', NETBIRD_BASE_URL: 'https://api.netbird.io/api' })).toThrow(ConfigError);
   });
 
+  it('worker operations: metrics and health addresses, shutdown grace', () => {
+    expect(loadConfig(['worker'], {}).worker).toMatchObject({ shutdownGraceMs: 25_000 });
+    expect(loadConfig(['worker'], {}).worker.metricsBind).toBeUndefined();
+    expect(loadConfig(['worker'], { TEMPORAL_METRICS_BIND: '0.0.0.0:9464', WORKER_HEALTH_BIND: '127.0.0.1:8081', WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker).toMatchObject({
+      metricsBind: '0.0.0.0:9464',
+      healthBind: '127.0.0.1:8081',
+      shutdownGraceMs: 5000,
+    });
+    expect(() => loadConfig(['worker'], { TEMPORAL_METRICS_BIND: 'localhost:9464', WORKER_HEALTH_BIND: '8081' })).toThrow(
+      /TEMPORAL_METRICS_BIND: must be an IP address and port[^\n]*\n\s+WORKER_HEALTH_BIND: must be an IP address and port/,
+    );
+  });
+
   it('reports every bad variable of every section at once, by name', () => {
     let error: ConfigError | undefined;
     try {

@@ -106,6 +106,8 @@ test('a vendor with some but not all of its variables set stops the worker at st
   const none = await failedWorkerStart({});
   expect(none.code).toBe(2);
   expect(none.output).toContain('No vendor is configured: set every variable of at least one vendor: NetBird (NETBIRD_BASE_URL, NETBIRD_TOKEN); Siit (SIIT_BASE_URL, SIIT_TOKEN);');
+  // Not a terminal: each line is one JSON object, for log shippers.
+  for (const line of none.output.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ level: 'ERROR', message: expect.any(String) });
 });
 
 // ---- npm run onboard -- doctor ----

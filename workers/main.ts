@@ -1,15 +1,26 @@
 /**
  * `npm run worker`: hosts the onboarding workflow and the activity queue of each vendor this
- * deployment serves (those whose variables are set).
- * Stops gracefully on SIGINT/SIGTERM (the SDK's Runtime drains running tasks first).
+ * deployment serves (those whose variables are set). Stops gracefully on SIGINT/SIGTERM: it stops
+ * polling, lets running activities finish (WORKER_SHUTDOWN_GRACE_MS), then exits 0.
+ * Optional: Prometheus metrics (TEMPORAL_METRICS_BIND) and a health endpoint (WORKER_HEALTH_BIND).
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
 import { ConfigError, connectProblem, loadConfig, vendorVariables } from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
+import { startHealthServer, type HealthServer } from './health.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers, servedVendors } from './onboarding-workers.js';
+
+// One logger for the whole process, start-up and config errors included: JSON lines when stderr
+// is not a terminal, so a log shipper never meets a line it cannot parse.
+const logger = workerLogger();
+
+function fail(message: string, meta?: Record<string, unknown>): never {
+  logger.error(message, meta);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   let config;
@@ -17,43 +28,62 @@ async function main(): Promise<void> {
     config = loadConfig(['temporal', 'vendors', 'worker']);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
+    fail(err.message, { problems: err.problems });
   }
   const { temporal, vendors, worker } = config;
   const activities = createVendorActivities(vendors);
   const served = servedVendors(activities);
   const off = VENDORS.filter((v) => !served.includes(v));
   if (served.length === 0) {
-    console.error(`No vendor is configured: set every variable of at least one vendor: ${off.map((v) => `${VENDOR_LABELS[v]} (${vendorVariables(v).join(', ')})`).join('; ')}`);
-    process.exit(2);
+    fail(`No vendor is configured: set every variable of at least one vendor: ${off.map((v) => `${VENDOR_LABELS[v]} (${vendorVariables(v).join(', ')})`).join('; ')}`);
   }
-  Runtime.install({ logger: workerLogger() });
+
+  try {
+    Runtime.install({
+      logger,
+      telemetryOptions: {
+        // The SDK's native (Rust) side logs to the console in its own format unless forwarded.
+        logging: { forward: {} },
+        ...(worker.metricsBind && { metrics: { prometheus: { bindAddress: worker.metricsBind } } }),
+      },
+    });
+  } catch (err) {
+    // The one thing here that can fail is binding the metrics exporter (e.g. a port in use).
+    fail(`TEMPORAL_METRICS_BIND: cannot serve metrics on ${worker.metricsBind}: ${(err as Error).message}`);
+  }
   const connection = await NativeConnection.connect(temporal.connectionOptions).catch((err: Error) => {
-    console.error(`error: ${connectProblem(temporal, err)}`);
+    logger.error(connectProblem(temporal, err));
     process.exit(1);
   });
+  let health: HealthServer | undefined;
   try {
     const workers = await createOnboardingWorkers({
       connection,
       namespace: temporal.namespace,
       activities,
       ratePerSecond: worker.ratePerSecond,
+      shutdownGraceMs: worker.shutdownGraceMs,
     });
+    if (worker.healthBind) health = await startHealthServer(worker.healthBind, workers).catch((err: Error) => fail(err.message));
     const queues = [WORKFLOW_TASK_QUEUE, ...served.map(vendorTaskQueue)];
-    console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): ${queues.join(', ')}`);
-    console.log(
+    logger.info(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): ${queues.join(', ')}`, { queues });
+    logger.info(
       `Serving ${served.map((v) => VENDOR_LABELS[v]).join(', ')}` +
         (off.length > 0 ? `; off (their variables are unset, onboardings asking for them fail at once): ${off.map((v) => VENDOR_LABELS[v]).join(', ')}` : ''),
+      { served, off },
     );
-    console.log('Stop with Ctrl-C (running tasks finish first).');
+    if (worker.metricsBind) logger.info(`Prometheus metrics on http://${worker.metricsBind}/metrics`);
+    if (health) logger.info(`Health on ${health.url}`);
+    logger.info(`Stop with Ctrl-C or SIGTERM (running activities get ${worker.shutdownGraceMs / 1000} s to finish).`);
     await runOnboardingWorkers(workers);
+    logger.info('Worker stopped');
   } finally {
+    await health?.close();
     await connection.close();
   }
 }
 
 main().catch((err) => {
-  console.error(err);
+  logger.error(`Worker failed: ${(err as Error).message}`, { error: err });
   process.exit(1);
 });

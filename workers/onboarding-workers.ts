@@ -20,6 +20,8 @@ export interface OnboardingWorkersOptions {
    */
   activities: Partial<VendorActivities>;
   ratePerSecond: Record<VendorName, number>;
+  /** How long a stopping worker lets running activities finish before cancelling them (default 0: at once). */
+  shutdownGraceMs?: number;
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -30,9 +32,10 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
   const { activities } = options;
+  const shutdownGraceTime = options.shutdownGraceMs ?? 0;
   return Promise.all([
     // The workflow worker also runs the served-vendors check, a local activity of the workflow.
-    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode, activities: createDeploymentActivities(servedVendors(activities)) }),
+    Worker.create({ connection, namespace, taskQueue: WORKFLOW_TASK_QUEUE, ...workflowCode, activities: createDeploymentActivities(servedVendors(activities)), shutdownGraceTime }),
     ...servedVendors(activities).map((vendor) =>
       Worker.create({
         connection,
@@ -40,6 +43,7 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
         taskQueue: vendorTaskQueue(vendor),
         activities: activities[vendor],
         maxTaskQueueActivitiesPerSecond: options.ratePerSecond[vendor],
+        shutdownGraceTime,
       }),
     ),
   ]);
