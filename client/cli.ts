@@ -13,7 +13,6 @@ import { parseNewHire } from '../workflows/new-hire.js';
 import type { OnboardingStatus } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
 import { JsonFileError, readJsonFile } from './cli/json-file.js';
-import { runDoctor } from './doctor.js';
 import { renderProgress } from './progress-view.js';
 
 const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5, doctorFound: 6, interrupted: 130 } as const;
@@ -185,6 +184,8 @@ program
   .description("check, read-only, what a deployment needs: Temporal, namespace, search attributes, workers on each queue, each vendor's credentials (from the worker's variables)")
   .action(async () => {
     const { address, namespace } = globals();
+    // Loaded here, not at the top: it brings every vendor's HTTP client, which no other command needs.
+    const { runDoctor } = await import('./doctor.js');
     const checks = await runDoctor({ ...process.env, ...(address && { TEMPORAL_ADDRESS: address }), ...(namespace && { TEMPORAL_NAMESPACE: namespace }) });
     const table = new Table({ head: ['check', 'status', 'details / what to fix'], style: { head: [], border: [] }, wordWrap: true, colWidths: [28, 8, 90] });
     table.push(...checks.map((c) => [c.check, c.status === 'fail' ? 'FAIL' : c.status, c.detail]));
