@@ -2,7 +2,7 @@
  * Every vendor's activities, implementing the contract the workflow proxies
  * (workflows/vendor-contract.ts): `tsc` fails here when a vendor misses one.
  */
-import type { VendorsConfig } from '../config/environment.js';
+import type { ServedVendors, VendorsConfig } from '../config/environment.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import type { VendorName } from '../workflows/vendors.js';
 import { createMeetbitActivities } from './meetbit.js';
@@ -12,16 +12,24 @@ import { createPartooActivities } from './partoo.js';
 import { createSiitActivities } from './siit.js';
 
 /**
+ * The activities of the vendors this deployment serves (those configured), and only theirs.
  * @param requestsPerSecond each vendor's pace for this process's requests (the worker passes the
  *   configured limits); without it requests are not paced (tests against unlimited sandboxes).
  */
-export function createVendorActivities(config: VendorsConfig, requestsPerSecond?: Record<VendorName, number>): VendorActivities {
-  const paced = <V extends VendorName>(vendor: V): VendorsConfig[V] => ({ ...config[vendor], requestsPerSecond: requestsPerSecond?.[vendor] });
+export function createVendorActivities(config: VendorsConfig, requestsPerSecond?: Record<VendorName, number>): VendorActivities;
+export function createVendorActivities(config: ServedVendors, requestsPerSecond?: Record<VendorName, number>): Partial<VendorActivities>;
+export function createVendorActivities(config: ServedVendors, requestsPerSecond?: Record<VendorName, number>): Partial<VendorActivities> {
+  const paced = <V extends VendorName>(vendor: V) => config[vendor] && { ...config[vendor]!, requestsPerSecond: requestsPerSecond?.[vendor] };
+  const netbird = paced('netbird');
+  const siit = paced('siit');
+  const meetbit = paced('meetbit');
+  const meetergo = paced('meetergo');
+  const partoo = paced('partoo');
   return {
-    netbird: createNetbirdActivities(paced('netbird')),
-    siit: createSiitActivities(paced('siit')),
-    meetbit: createMeetbitActivities(paced('meetbit')),
-    meetergo: createMeetergoActivities(paced('meetergo')),
-    partoo: createPartooActivities(paced('partoo')),
+    ...(netbird && { netbird: createNetbirdActivities(netbird) }),
+    ...(siit && { siit: createSiitActivities(siit) }),
+    ...(meetbit && { meetbit: createMeetbitActivities(meetbit) }),
+    ...(meetergo && { meetergo: createMeetergoActivities(meetergo) }),
+    ...(partoo && { partoo: createPartooActivities(partoo) }),
   };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorHttp } from './http.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
 import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
@@ -77,8 +77,16 @@ export function toMeetbitCreateRequest(hire: NewHire): MeetbitCreateRequest {
   };
 }
 
+const meetbitHttp = (config: VendorsConfig['meetbit']) =>
+  vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
+
+/** `doctor`'s read-only credentials check: one user, the smallest page (needs `users.read.*`). */
+export function meetbitProbe(config: VendorsConfig['meetbit']): Promise<VendorResponse> {
+  return meetbitHttp(config).send('look-up', 'GET', 'users', { searchParams: { PageSize: 1 } });
+}
+
 function meetbitUserApi(config: VendorsConfig['meetbit']) {
-  const http = vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
+  const http = meetbitHttp(config);
   return restUserApi({
     http,
     create: {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorHttp } from './http.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
 import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
@@ -82,9 +82,17 @@ function found(u: z.infer<typeof MeetergoListedUser>): FoundUser {
   return { id: u.id, email: u.email, ...(name && { name }), ...(u.createdAt && { createdAt: u.createdAt }), ...(u.bookingUrl && { links: links(u.bookingUrl) }) };
 }
 
+const meetergoHttp = (config: VendorsConfig['meetergo']) => vendorHttp('meetergo', config, { authorization: `Bearer ${config.apiKey}` });
+const actingUserHeader = (config: VendorsConfig['meetergo']) => ({ 'x-meetergo-api-user-id': config.actingUserId });
+
+/** `doctor`'s read-only credentials check: one user, the smallest page, as the acting admin (checks both). */
+export function meetergoProbe(config: VendorsConfig['meetergo']): Promise<VendorResponse> {
+  return meetergoHttp(config).send('look-up', 'GET', 'user', { searchParams: { limit: 1, offset: 0 }, headers: actingUserHeader(config) });
+}
+
 function meetergoUserApi(config: VendorsConfig['meetergo']) {
-  const http = vendorHttp('meetergo', config, { authorization: `Bearer ${config.apiKey}` });
-  const actingUser = { 'x-meetergo-api-user-id': config.actingUserId };
+  const http = meetergoHttp(config);
+  const actingUser = actingUserHeader(config);
   return restUserApi({
     http,
     create: {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorHttp } from './http.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
 import { lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
@@ -42,8 +42,15 @@ export function toNetbirdCreateRequest(hire: NewHire): NetbirdCreateRequest {
 
 const found = (u: z.infer<typeof NetbirdUser> | undefined): FoundUser | undefined => u && { id: u.id, email: u.email, name: u.name, role: u.role };
 
+const netbirdHttp = (config: VendorsConfig['netbird']) => vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
+
+/** `doctor`'s read-only credentials check: NetBird's user list has no paging, so the people list it is. */
+export function netbirdProbe(config: VendorsConfig['netbird']): Promise<VendorResponse> {
+  return netbirdHttp(config).send('look-up', 'GET', 'users', { searchParams: { service_user: 'false' } });
+}
+
 function netbirdUserApi(config: VendorsConfig['netbird']) {
-  const http = vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
+  const http = netbirdHttp(config);
   const people = async () => (await lookUp(http, 'users', { service_user: 'false' }, z.array(NetbirdUser))).filter((u) => !u.is_service_user);
   return restUserApi({
     http,

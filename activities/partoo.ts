@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
 import type { InviteOutcome, VendorActivities, VendorUser } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorFailure, VendorErrorType, vendorHttp } from './http.js';
+import { sameEmail, vendorFailure, VendorErrorType, vendorHttp, type VendorResponse } from './http.js';
 import { getById, isSuccess, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
@@ -84,8 +84,15 @@ export function toPartooCreateRequest(hire: NewHire): PartooCreateRequest {
   };
 }
 
+const partooHttp = (config: VendorsConfig['partoo']) => vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
+
+/** `doctor`'s read-only credentials check: one user, the smallest page of the search. */
+export function partooProbe(config: VendorsConfig['partoo']): Promise<VendorResponse> {
+  return partooHttp(config).send('look-up', 'GET', 'user/search', { searchParams: { per_page: 1 } });
+}
+
 export function createPartooActivities(config: VendorsConfig['partoo']): VendorActivities['partoo'] {
-  const http = vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
+  const http = partooHttp(config);
   const api = restUserApi({
     http,
     create: {

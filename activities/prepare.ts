@@ -1,7 +1,7 @@
 /**
  * The onboarding's first step, a local activity on the workflow's own worker: applies the
- * provisioning rules to the hire (HR fields → each vendor's settings), validates the result and
- * fills in its defaults. It lives here rather than in the workflow because zod inside the
+ * provisioning rules to the hire (HR fields → each vendor's settings), validates the result, fills
+ * in its defaults, and checks that this deployment serves every vendor the hire asks for. It lives here rather than in the workflow because zod inside the
  * workflow sandbox is costly: the sandbox evaluated a workflow's modules once per workflow, so
  * every cached onboarding carried its own copy of zod and spent most of its CPU there.
  */
@@ -11,8 +11,16 @@ import { OnboardingOptionsSchema } from '../workflows/options.js';
 import { INVALID_ONBOARDING_INPUT, type PreparationActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { applyProvisioningRules, type ProvisioningRules } from './provisioning-rules.js';
+import { vendorsNotServed } from './served-vendors.js';
 
-export function createPreparationActivities(rules?: ProvisioningRules): PreparationActivities {
+export interface PreparationSettings {
+  /** The provisioning rules (ONBOARDING_RULES_FILE), if any. */
+  rules?: ProvisioningRules;
+  /** The vendors this deployment serves (the worker's configured ones); all when not given. */
+  served?: readonly VendorName[];
+}
+
+export function createPreparationActivities({ rules, served = VENDORS }: PreparationSettings = {}): PreparationActivities {
   return {
     async prepareOnboarding(input, rawOptions) {
       const provisioned = applyProvisioningRules(rules, input);
@@ -23,6 +31,8 @@ export function createPreparationActivities(rules?: ProvisioningRules): Preparat
         ...(options.success ? [] : options.error.issues.map((i) => ({ field: `options.${i.path.join('.')}`, message: i.message }))),
       ];
       if (hire.ok && options.success && issues.length === 0) {
+        const notServed = vendorsNotServed(hire.value, served);
+        if (notServed) throw notServed;
         return { hire: hire.value, options: options.data, provisioning: { rule: provisioned.rule, settings: describeSettings(hire.value) } };
       }
       throw ApplicationFailure.create({

@@ -9,7 +9,7 @@
  * (docs/vendors.md).
  */
 import { z } from 'zod';
-import type { VendorsConfig } from '../config/environment.js';
+import type { ServedVendors, VendorsConfig } from '../config/environment.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
 import { vendorHttp, type VendorHttp } from './http.js';
 import { ruleReferences, type ProvisioningRules, type RuleReference } from './provisioning-rules.js';
@@ -19,20 +19,20 @@ type Known = Partial<Record<RuleReference['kind'], Set<string>>>;
 
 const SiitList = z.object({ results: z.array(z.object({ uid: z.string() }).loose()) }).loose();
 
-const FETCH: Record<VendorName, ((config: VendorsConfig) => Promise<Known>) | undefined> = {
+const FETCH: { [V in VendorName]: ((config: VendorsConfig[V]) => Promise<Known>) | undefined } = {
   async netbird(config) {
-    const http = vendorHttp('netbird', config.netbird, { authorization: `Token ${config.netbird.token}` });
+    const http = vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
     const groups = await lookUp(http, 'groups', {}, z.array(z.object({ id: z.string() }).loose()));
     // auto_groups takes ids (opaque ones such as "ch8i4ug6lnn4g9hqv7m0"), never names.
     return { group: new Set(groups.map((g) => g.id)) };
   },
   async siit(config) {
-    const http = vendorHttp('siit', config.siit, { authorization: `Bearer ${config.siit.token}` });
+    const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
     const uids = async (path: string) => new Set((await lookUp(http, path, { per_page: 100 }, SiitList)).results.map((r) => r.uid));
     return { department: await uids('departments'), team: await uids('teams') };
   },
   async meetbit(config) {
-    const http: VendorHttp = vendorHttp('meetbit', config.meetbit, { 'x-access-key-id': config.meetbit.accessKeyId, 'x-access-key-secret': config.meetbit.accessKeySecret });
+    const http: VendorHttp = vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
     const departments = await lookUp(http, 'departments', {}, z.object({ data: z.array(z.object({ id: z.number() }).loose()) }).loose());
     const roles = await lookUp(http, 'roles', {}, z.object({ data: z.array(z.object({ name: z.string() }).loose()) }).loose());
     return { department: new Set(departments.data.map((d) => String(d.id))), role: new Set(roles.data.map((r) => r.name)) };
@@ -40,20 +40,25 @@ const FETCH: Record<VendorName, ((config: VendorsConfig) => Promise<Known>) | un
   // meetergo rules set a meeting type by name and duration: nothing to look up.
   meetergo: undefined,
   async partoo(config) {
-    const http = vendorHttp('partoo', config.partoo, { 'x-apikey': config.partoo.apiKey });
+    const http = vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
     const { businesses } = await lookUp(http, 'business/search', { per_page: 100 }, z.object({ businesses: z.array(z.object({ id: z.string() }).loose()) }).loose());
     return { business: new Set(businesses.map((b) => b.id)) };
   },
 };
 
-/** One line per reference a vendor does not know, naming where the rules write it. */
-export async function checkRuleReferences(rules: ProvisioningRules, config: VendorsConfig, vendors: readonly VendorName[]): Promise<string[]> {
+function fetchKnown<V extends VendorName>(vendor: V, config: ServedVendors): Promise<Known> | undefined {
+  const own = config[vendor];
+  return own && FETCH[vendor]?.(own as VendorsConfig[V]);
+}
+
+/** One line per reference a vendor does not know, naming where the rules write it (vendors not served are not checked). */
+export async function checkRuleReferences(rules: ProvisioningRules, config: ServedVendors, vendors: readonly VendorName[]): Promise<string[]> {
   const references = ruleReferences(rules).filter((r) => vendors.includes(r.vendor));
   const problems: string[] = [];
   for (const vendor of new Set(references.map((r) => r.vendor))) {
     let known: Known;
     try {
-      known = (await FETCH[vendor]?.(config)) ?? {};
+      known = (await fetchKnown(vendor, config)) ?? {};
     } catch (err) {
       problems.push(`${VENDOR_LABELS[vendor]}: cannot list what the rules name: ${(err as Error).message}`);
       continue;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorHttp } from './http.js';
+import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
 import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
@@ -91,8 +91,15 @@ const live = (u: SiitUser): FoundUser | undefined =>
         ...(u.created_at && { createdAt: u.created_at }),
       };
 
+const siitHttp = (config: VendorsConfig['siit']) => vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+
+/** `doctor`'s read-only credentials check: one user, the smallest page. */
+export function siitProbe(config: VendorsConfig['siit']): Promise<VendorResponse> {
+  return siitHttp(config).send('look-up', 'GET', 'users', { searchParams: { per_page: 1 } });
+}
+
 function siitUserApi(config: VendorsConfig['siit']) {
-  const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+  const http = siitHttp(config);
   return restUserApi({
     http,
     create: {

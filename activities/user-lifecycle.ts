@@ -8,6 +8,7 @@ import { parseNewHire, type NewHire } from '../workflows/new-hire.js';
 import type { UndoOutcome, VendorUser } from '../workflows/vendor-contract.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
 import { sameEmail, VendorErrorType } from './http.js';
+import { countUser } from './metrics.js';
 
 /** A user as a create, a look-up or a duplicate answer shows it. */
 export interface FoundUser {
@@ -62,6 +63,7 @@ export async function createOrAdopt(api: VendorUserApi, input: NewHire): Promise
   const label = VENDOR_LABELS[api.vendor];
   const result = (found: FoundUser, origin: VendorUser['origin'], how: string): VendorUser => {
     log.info(`${label} user ${how}`, { vendor: api.vendor, userId: found.id, origin, attempt });
+    countUser(api.vendor, origin);
     return {
       vendor: api.vendor,
       id: found.id,
@@ -77,7 +79,10 @@ export async function createOrAdopt(api: VendorUserApi, input: NewHire): Promise
     const mine = await api.findByEmail(hire.email);
     if (mine) return result(mine, 'created', 'found after a lost response of an earlier attempt');
   }
-  const answer = await api.create(hire);
+  const answer = await api.create(hire).catch((err: unknown) => {
+    if (refusedByVendor(err)) countUser(api.vendor, 'refused');
+    throw err;
+  });
   if (answer.outcome === 'created') return result(answer.user, 'created', 'created');
 
   // A refusal while a live user with this email exists. (A refusal with no such user stands as
@@ -140,7 +145,14 @@ export async function undoCreatedUser(api: VendorUserApi, user: VendorUser): Pro
     return 'already-gone';
   }
   log.info(`${label} user undone`, { vendor: api.vendor, userId: user.id });
+  countUser(api.vendor, 'undone');
   return 'undone';
+}
+
+/** The vendor answered the create with a refusal that retrying cannot change (4xx, never 429). */
+function refusedByVendor(err: unknown): boolean {
+  const refusals: readonly string[] = [VendorErrorType.Validation, VendorErrorType.Auth, VendorErrorType.Rejected, VendorErrorType.Conflict, VendorErrorType.NotFound];
+  return err instanceof ApplicationFailure && refusals.includes(err.type ?? '');
 }
 
 /** Why `current` is not the account `user` describes, or undefined when it is. */

@@ -15,7 +15,7 @@ import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, Onboard
 import { JsonFileError, readJsonFile } from './cli/json-file.js';
 import { renderProgress } from './progress-view.js';
 
-const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5, interrupted: 130 } as const;
+const EXIT = { ok: 0, unexpected: 1, usage: 2, refused: 3, notFound: 4, unreachable: 5, doctorFound: 6, interrupted: 130 } as const;
 
 /** An expected failure: its exit code and one line per problem on stderr, never a stack trace. */
 class CliError extends Error {
@@ -63,6 +63,7 @@ Exit codes:
   3  refused by the workflow (e.g. nothing awaits approval, or it already ended)
   4  not found (no such onboarding)
   5  cannot reach Temporal
+  6  doctor found something to fix
   130  interrupted (Ctrl-C)`,
   )
   .showHelpAfterError('(run with --help for usage)')
@@ -176,6 +177,22 @@ program
     const decided = (r: (typeof rows)[number]) => (r.rejectedBy ? `rejected: ${r.rejectedBy}` : r.approvedBy ? `approved: ${r.approvedBy}` : '');
     table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', decided(r), r.workflowStatus, r.startTime]));
     output(rows, rows.length > 0 ? table.toString() : 'No onboardings found.');
+  });
+
+program
+  .command('doctor')
+  .description("check, read-only, what a deployment needs: Temporal, namespace, search attributes, workers on each queue, each vendor's credentials (from the worker's variables)")
+  .action(async () => {
+    const { address, namespace } = globals();
+    // Loaded here, not at the top: it brings every vendor's HTTP client, which no other command needs.
+    const { runDoctor } = await import('./doctor.js');
+    const checks = await runDoctor({ ...process.env, ...(address && { TEMPORAL_ADDRESS: address }), ...(namespace && { TEMPORAL_NAMESPACE: namespace }) });
+    const table = new Table({ head: ['check', 'status', 'details / what to fix'], style: { head: [], border: [] }, wordWrap: true, colWidths: [28, 8, 90] });
+    table.push(...checks.map((c) => [c.check, c.status === 'fail' ? 'FAIL' : c.status, c.detail]));
+    const failed = checks.filter((c) => c.status === 'fail').length;
+    output(checks, `${table.toString()}
+${failed === 0 ? 'Everything checked is fine.' : `${failed} to fix.`}`);
+    if (failed > 0) process.exitCode = EXIT.doctorFound;
   });
 
 function positiveInt(value: string): number {

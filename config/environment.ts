@@ -5,12 +5,12 @@
  * secrets). An empty variable counts as unset.
  */
 import { z } from 'zod';
-import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
 import { readTemporalConfig } from './temporal-connection.js';
 
 // ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
-export { workflowUiLink, type TemporalConfig } from './temporal-connection.js';
+export { connectProblem, workflowUiLink, type TemporalConfig } from './temporal-connection.js';
 
 // ---- Vendors: endpoints and credentials (the worker's only; never in workflow input) ----
 
@@ -38,14 +38,24 @@ export type VendorsConfig = {
   [V in VendorName]: VendorEndpoint & { [F in Exclude<keyof (typeof VENDOR_VARIABLES)[V], 'baseUrl'>]: string };
 };
 
+/**
+ * The vendors this deployment serves: a vendor is on when its variables are set, off when none of
+ * them is (a deployment uses only the vendors it has accounts with). Some but not all is an error.
+ */
+export type ServedVendors = Partial<VendorsConfig>;
+
+/** Every variable of one vendor, base URL first: for messages that say what turns it on. */
+export function vendorVariables(vendor: VendorName): string[] {
+  return Object.values(VENDOR_VARIABLES[vendor]);
+}
+
 const baseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL including the vendor base path' })
   .transform((u) => u.replace(/\/+$/, ''));
 const secret = z.string({ error: 'is required' }).trim().min(1, 'is required');
-const VendorsSchema = z.object({
-  ...Object.fromEntries(
-    VENDORS.flatMap((vendor) => Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [name, field === 'baseUrl' ? baseUrl : secret])),
-  ),
+const vendorSchema = (vendor: VendorName) =>
+  z.object(Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [name, field === 'baseUrl' ? baseUrl : secret])));
+const HttpTimeoutSchema = z.object({
   VENDOR_HTTP_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int('must be a whole number of milliseconds')
@@ -67,6 +77,51 @@ const VendorsSchema = z.object({
 
 export function omitVariable(vendor: VendorName): string {
   return `${vendor.toUpperCase()}_OMIT_FIELDS`;
+}
+
+/** One vendor as the environment sets it up. */
+export type VendorSetting<V extends VendorName = VendorName> =
+  | { state: 'on'; config: VendorsConfig[V] }
+  | { state: 'off' }
+  | { state: 'invalid'; problems: Problem[] };
+
+/**
+ * Each vendor's setting, read on its own so that one vendor's mistake leaves the others readable
+ * (`npm run onboard -- doctor` reports every vendor; the worker refuses to start on any problem).
+ */
+export function readVendorSettings(env: NodeJS.ProcessEnv): { settings: { [V in VendorName]: VendorSetting<V> }; problems: Problem[] } {
+  const present = presentVariables(env);
+  const timeout = HttpTimeoutSchema.safeParse(present);
+  const problems: Problem[] = timeout.success ? [] : timeout.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
+  const settings = Object.fromEntries(
+    VENDORS.map((vendor): [VendorName, VendorSetting] => {
+      const names = vendorVariables(vendor);
+      const set = names.filter((name) => name in present);
+      if (set.length === 0) return [vendor, { state: 'off' }];
+      const parsed = vendorSchema(vendor).safeParse(present);
+      if (!parsed.success) {
+        const own = parsed.error.issues.map((issue) => {
+          const variable = String(issue.path[0]);
+          // Half a vendor is a mistake, not a choice: say both ways out.
+          const message =
+            variable in present ? issue.message : `is required: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set, so ${VENDOR_LABELS[vendor]} is on and needs all of ${names.join(', ')} (unset them all to turn ${VENDOR_LABELS[vendor]} off)`;
+          return { variable, message };
+        });
+        problems.push(...own);
+        return [vendor, { state: 'invalid', problems: own }];
+      }
+      if (!timeout.success) return [vendor, { state: 'invalid', problems: [] }];
+      const values = parsed.data as Record<string, string>;
+      const omitFields = (timeout.data as Record<string, unknown>)[omitVariable(vendor)] as string[] | undefined;
+      const config = {
+        timeoutMs: timeout.data.VENDOR_HTTP_TIMEOUT_MS,
+        ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, values[name]])),
+        ...(omitFields && { omitFields }),
+      };
+      return [vendor, { state: 'on', config: config as VendorsConfig[typeof vendor] }];
+    }),
+  ) as { [V in VendorName]: VendorSetting<V> };
+  return { settings, problems };
 }
 
 // ---- Worker: how fast each vendor may be called ----
@@ -97,10 +152,15 @@ export function rateVariable(vendor: VendorName): string {
 }
 
 /**
- * Onboardings the workflow worker keeps in memory between steps. Each waiting one costs about
- * 100 kB (bench/, README): 5,000 is about 0.5 GB. An evicted one is replayed when it next moves.
+ * Onboardings the workflow worker keeps in memory between steps. Each waiting one costs a few
+ * hundred kB of resident memory (bench/, README). An evicted one is replayed when it next moves.
  */
 const DEFAULT_MAX_CACHED_WORKFLOWS = 5_000;
+
+/** An IP address and port: the SDK's Prometheus exporter binds a socket address and takes no host names. */
+const bindAddress = z
+  .string()
+  .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):([1-9]\d{0,4})$/, 'must be an IP address and port, e.g. 127.0.0.1:9464 or 0.0.0.0:9464');
 
 const WorkerSchema = z.object({
   ...Object.fromEntries(
@@ -109,12 +169,23 @@ const WorkerSchema = z.object({
   /** Provisioning rules (YAML or JSON): HR fields to each vendor's settings; none when unset. */
   ONBOARDING_RULES_FILE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  TEMPORAL_METRICS_BIND: bindAddress.optional(),
+  WORKER_HEALTH_BIND: bindAddress.optional(),
+  // A running vendor call makes up to three requests of VENDOR_HTTP_TIMEOUT_MS (10 s) each: the
+  // default lets it finish before the worker stops, inside Kubernetes' default 30 s of grace.
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0).max(3_600_000).default(25_000),
 });
 
 export interface WorkerConfig {
   ratePerSecond: Record<VendorName, number>;
   maxCachedWorkflows: number;
   rulesFile?: string;
+  /** Where the SDK serves Prometheus metrics (`/metrics`); none when unset. */
+  metricsBind?: string;
+  /** Where the worker answers `GET /healthz`; none when unset. */
+  healthBind?: string;
+  /** How long a stopping worker lets running activities finish before it cancels them. */
+  shutdownGraceMs: number;
 }
 
 // ---- Gateway ----
@@ -135,7 +206,7 @@ export interface GatewayConfig {
 
 // ---- The loader ----
 
-type Problem = { variable: string; message: string };
+export type Problem = { variable: string; message: string };
 type Present = Record<string, string>;
 
 /** A section read with a zod schema: its problems are the schema's issues, by variable. */
@@ -154,25 +225,20 @@ function zodSection<S extends z.ZodType, T>(schema: S, build: (values: z.output<
 
 const SECTIONS = {
   temporal: readTemporalConfig,
-  vendors: zodSection(VendorsSchema, (v: Record<string, unknown>): VendorsConfig => {
-    const timeoutMs = v.VENDOR_HTTP_TIMEOUT_MS as number;
-    return Object.fromEntries(
-      VENDORS.map((vendor) => [
-        vendor,
-        {
-          timeoutMs,
-          ...Object.fromEntries(Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [field, v[name]])),
-          ...(v[omitVariable(vendor)] !== undefined && { omitFields: v[omitVariable(vendor)] }),
-        },
-      ]),
-    ) as VendorsConfig;
-  }),
+  vendors: (present: Present): { config?: ServedVendors; problems: Problem[] } => {
+    const { settings, problems } = readVendorSettings(present);
+    const served = Object.fromEntries(Object.entries(settings).flatMap(([vendor, s]) => (s.state === 'on' ? [[vendor, s.config]] : [])));
+    return { config: served as ServedVendors, problems };
+  },
   worker: zodSection(
     WorkerSchema,
     (v: Record<string, unknown>): WorkerConfig => ({
       ratePerSecond: Object.fromEntries(VENDORS.map((vendor) => [vendor, v[rateVariable(vendor)]])) as Record<VendorName, number>,
       maxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS as number,
       ...(v.ONBOARDING_RULES_FILE !== undefined && { rulesFile: v.ONBOARDING_RULES_FILE as string }),
+      ...(typeof v.TEMPORAL_METRICS_BIND === 'string' && { metricsBind: v.TEMPORAL_METRICS_BIND }),
+      ...(typeof v.WORKER_HEALTH_BIND === 'string' && { healthBind: v.WORKER_HEALTH_BIND }),
+      shutdownGraceMs: v.WORKER_SHUTDOWN_GRACE_MS as number,
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),
@@ -190,7 +256,7 @@ export class ConfigError extends Error {
 
 /** Reads the sections asked for; throws one ConfigError naming every bad variable of them. */
 export function loadConfig<S extends SectionName>(sections: readonly S[], env: NodeJS.ProcessEnv = process.env): Pick<Config, S> {
-  const present = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+  const present = presentVariables(env);
   const problems: Problem[] = [];
   const config: Partial<Config> = {};
   for (const name of sections) {
@@ -202,11 +268,19 @@ export function loadConfig<S extends SectionName>(sections: readonly S[], env: N
   return config as Pick<Config, S>;
 }
 
-/** The environment that configures `vendors` (for child processes and tests). */
-export function vendorEnvironment(vendors: VendorsConfig): Record<string, string> {
+/** The variables that are set: an empty one counts as unset. */
+function presentVariables(env: NodeJS.ProcessEnv): Present {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+}
+
+/** The environment that configures `vendors`, and only them (for child processes and tests). */
+export function vendorEnvironment(vendors: ServedVendors): Record<string, string> {
   return Object.fromEntries(
     VENDORS.flatMap((vendor) =>
-      Object.entries(VENDOR_VARIABLES[vendor]).map(([field, name]) => [name, (vendors[vendor] as unknown as Record<string, string>)[field]!]),
+      Object.entries(VENDOR_VARIABLES[vendor]).flatMap(([field, name]) => {
+        const config = vendors[vendor] as unknown as Record<string, string> | undefined;
+        return config ? [[name, config[field]!]] : [];
+      }),
     ),
   );
 }

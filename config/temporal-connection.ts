@@ -103,6 +103,24 @@ export function workflowUiLink(config: TemporalConfig, workflowId: string): stri
   return config.uiUrl && `${config.uiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/**
+ * Why a process could not connect, in words: a server that requires client certificates (mTLS)
+ * closes the connection right after the TLS handshake, which the SDK reports only as a broken
+ * pipe, so say which setting is the likely cause.
+ */
+export function connectProblem(temporal: TemporalConfig, err: Error): string {
+  const opts = temporal.connectionOptions;
+  const clientCert = typeof opts.tls === 'object' && opts.tls?.clientCertPair !== undefined;
+  const how = temporal.tls ? (clientCert ? 'TLS with a client certificate' : 'TLS, no client certificate') : 'no TLS';
+  const hint =
+    temporal.tls && !clientCert
+      ? ' If the server requires client certificates (mTLS), set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH.'
+      : !temporal.tls
+        ? ' If the server uses TLS, set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or TEMPORAL_TLS=true).'
+        : '';
+  return `cannot connect to Temporal at ${temporal.address} (${how}): ${err.message}.${hint}`;
+}
+
 /** Why a configured file cannot serve, or undefined when it can (inline data is left to TLS). */
 function checkFile(source: ConfigDataSource | undefined, what: string, marker: RegExp): string | undefined {
   if (!source || !('path' in source)) return undefined;

@@ -150,8 +150,11 @@ test('start, start again, status, list, approve: the Partoo invite is sent once;
     expect(noApprover.stderr).toMatch(/^error: refused: approve needs \{"by"/);
 
     // A slow invite (under the harness's 5 s HTTP timeout) keeps the workflow running, past the
-    // approval, while we approve again.
+    // approval, while we approve again. Two 503s first (retried after 1 s and 2 s, nothing sent)
+    // stretch that to about 10 s: starting a CLI process on a loaded 2-core machine can take
+    // longer than one slow call.
     h.sandboxes.vendors.partoo.addFault({ kind: 'latency', ms: 2500, match: { method: 'POST', path: '/invite$' } });
+    h.sandboxes.vendors.partoo.addFault({ kind: 'fail-next', count: 2, status: 503, match: { method: 'POST', path: '/invite$' } });
     const approved = await onboard(['approve', workflowId, '--by', 'ops@example.com']);
     expect(approved).toMatchObject({ code: 0, stderr: '' });
     expect(approved.stdout).toContain('approved by ops@example.com');

@@ -34,14 +34,32 @@ describe('loadVendorConfig', () => {
   it('reads every vendor, strips trailing slashes and defaults the timeout', () => {
     const config = loadVendorConfig(validEnv);
     expect(config.siit).toEqual({ baseUrl: 'https://api.siit.io/v1', timeoutMs: 10_000, token: 'siit-secret-token' });
-    expect(config.meetergo.actingUserId).toBe('00000000-0000-4000-8000-000000000001');
+    expect(config.meetergo!.actingUserId).toBe('00000000-0000-4000-8000-000000000001');
     expect(config.meetbit).toMatchObject({ accessKeyId: 'mb-id', accessKeySecret: 'mb-secret-value' });
-    expect(loadVendorConfig({ ...validEnv, VENDOR_HTTP_TIMEOUT_MS: '2500' }).partoo.timeoutMs).toBe(2500);
+    expect(loadVendorConfig({ ...validEnv, VENDOR_HTTP_TIMEOUT_MS: '2500' }).partoo!.timeoutMs).toBe(2500);
   });
 
-  it('lists every missing variable by name', () => {
-    const message = errorOf({});
-    for (const name of Object.keys(validEnv)) expect(message).toContain(`${name}: is required`);
+  it('a vendor whose variables are all absent (or empty) is off: only the vendors you use', () => {
+    const { MEETBIT_BASE_URL, MEETBIT_ACCESS_KEY_ID, MEETBIT_ACCESS_KEY_SECRET, PARTOO_BASE_URL, PARTOO_API_KEY, ...rest } = validEnv;
+    const config = loadVendorConfig({ ...rest, PARTOO_API_KEY: '' });
+    expect(Object.keys(config).sort()).toEqual(['meetergo', 'netbird', 'siit']);
+    expect(loadVendorConfig({})).toEqual({});
+  });
+
+  it('a vendor with some but not all of its variables set names each missing one and both ways out', () => {
+    const { NETBIRD_TOKEN, MEETERGO_API_KEY, MEETERGO_ACTING_USER_ID, ...rest } = validEnv;
+    let error: ConfigError | undefined;
+    try {
+      loadVendorConfig(rest);
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual(['MEETERGO_ACTING_USER_ID', 'MEETERGO_API_KEY', 'NETBIRD_TOKEN']);
+    expect(error!.message).toContain(
+      'NETBIRD_TOKEN: is required: NETBIRD_BASE_URL is set, so NetBird is on and needs all of NETBIRD_BASE_URL, NETBIRD_TOKEN (unset them all to turn NetBird off)',
+    );
+    expect(error!.message).toContain('MEETERGO_API_KEY: is required: MEETERGO_BASE_URL is set, so meetergo is on');
   });
 
   it('names bad values without echoing them, and counts empty as missing', () => {
@@ -64,8 +82,21 @@ describe('loadConfig', () => {
   });
 
   it('reads only the sections asked for: a CLI needs no vendor credentials', () => {
-    expect(() => loadConfig(['temporal'], { TEMPORAL_ADDRESS: 'temporal:7233' })).not.toThrow();
-    expect(() => loadConfig(['temporal', 'vendors'], { TEMPORAL_ADDRESS: 'temporal:7233' })).toThrow(ConfigError);
+    expect(() => loadConfig(['temporal'], { TEMPORAL_ADDRESS: 'temporal:7233', NETBIRD_BASE_URL: 'https://api.netbird.io/api' })).not.toThrow();
+    expect(() => loadConfig(['temporal', 'vendors'], { TEMPORAL_ADDRESS: 'temporal:7233', NETBIRD_BASE_URL: 'https://api.netbird.io/api' })).toThrow(ConfigError);
+  });
+
+  it('worker operations: metrics and health addresses, shutdown grace', () => {
+    expect(loadConfig(['worker'], {}).worker).toMatchObject({ shutdownGraceMs: 25_000 });
+    expect(loadConfig(['worker'], {}).worker.metricsBind).toBeUndefined();
+    expect(loadConfig(['worker'], { TEMPORAL_METRICS_BIND: '0.0.0.0:9464', WORKER_HEALTH_BIND: '127.0.0.1:8081', WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker).toMatchObject({
+      metricsBind: '0.0.0.0:9464',
+      healthBind: '127.0.0.1:8081',
+      shutdownGraceMs: 5000,
+    });
+    expect(() => loadConfig(['worker'], { TEMPORAL_METRICS_BIND: 'localhost:9464', WORKER_HEALTH_BIND: '8081' })).toThrow(
+      /TEMPORAL_METRICS_BIND: must be an IP address and port[^\n]*\n\s+WORKER_HEALTH_BIND: must be an IP address and port/,
+    );
   });
 
   it('reports every bad variable of every section at once, by name', () => {

@@ -143,15 +143,17 @@ test("the worker's environment passes the worker's own validation: mTLS with the
   const { temporal, vendors } = loadConfig(['temporal', 'vendors', 'worker'], env);
   expect(temporal).toMatchObject({ address: 'temporal:7233', namespace: NAMESPACE, tls: true });
   expect(temporal.connectionOptions.tls).toMatchObject({ serverNameOverride: 'temporal', clientCertPair: expect.anything() });
+  // Every vendor on: a vendor whose variables are absent would be off.
+  expect(Object.keys(vendors).sort()).toEqual([...VENDORS].sort());
   for (const vendor of VENDORS) {
-    const url = new URL(vendors[vendor].baseUrl);
+    const url = new URL(vendors[vendor]!.baseUrl);
     expect({ vendor, host: url.hostname, port: Number(url.port) }).toEqual({ vendor, host: 'sandbox', port: DEFAULT_PORTS[vendor] });
   }
-  expect(vendors.netbird.token).toBe(SANDBOX_CREDENTIALS.netbird.token);
+  expect(vendors.netbird!.token).toBe(SANDBOX_CREDENTIALS.netbird.token);
   expect(vendors.meetbit).toMatchObject(SANDBOX_CREDENTIALS.meetbit);
   expect(vendors.meetergo).toMatchObject(SANDBOX_CREDENTIALS.meetergo);
-  expect(vendors.partoo.apiKey).toBe(SANDBOX_CREDENTIALS.partoo.apiKey);
-  expect(vendors.siit.token).toBe(SANDBOX_CREDENTIALS.siit.token);
+  expect(vendors.partoo!.apiKey).toBe(SANDBOX_CREDENTIALS.partoo.apiKey);
+  expect(vendors.siit!.token).toBe(SANDBOX_CREDENTIALS.siit.token);
 });
 
 test('every Temporal client uses the cluster namespace over mTLS; the setup job runs the namespace and search-attribute code npm run cluster runs', () => {
@@ -170,7 +172,7 @@ test('every Temporal client uses the cluster namespace over mTLS; the setup job 
 
 test('examples/sandbox.env matches the sandboxes that `npm run sandbox` starts', () => {
   const { vendors } = loadConfig(['vendors'], envFile('examples/sandbox.env'));
-  for (const vendor of VENDORS) expect(new URL(vendors[vendor].baseUrl).port).toBe(String(DEFAULT_PORTS[vendor]));
+  for (const vendor of VENDORS) expect(new URL(vendors[vendor]!.baseUrl).port).toBe(String(DEFAULT_PORTS[vendor]));
 });
 
 test('secrets are never in the file: compose requires the gateway secret and the database password from the environment', () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { loadProvisioningRules } from '../activities/provisioning-rules.js';
 import { createVendorActivities } from '../activities/index.js';
@@ -16,7 +17,8 @@ import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { liveUsers, UNTHROTTLED } from './support/saga-harness.js';
-import { connectClient, connectWorker, temporalConfig, workflowBundle } from './support/temporal.js';
+import { connectClient, connectWorker, temporalConfig, temporalEnv, workflowBundle } from './support/temporal.js';
+import { vendorEnvironment } from '../config/environment.js';
 import { spawnWorkerProcess } from './support/worker-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,10 +65,29 @@ test('examples/new-hire.json (HR fields only) with examples/rules.yaml: each ven
   }
 });
 
-test('a worker whose rules name a MeetBit department that does not exist refuses to start, naming the line', async () => {
+function ghostRules(): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rules-')), 'rules.yaml');
   writeFileSync(file, 'default:\n  meetbit: { departmentId: 1 }\nrules:\n  - name: Ghosts\n    when: { department: Ghosts }\n    set:\n      meetbit: { departmentId: 99 }\n');
+  return file;
+}
+
+test('a worker whose rules name a MeetBit department that does not exist refuses to start, naming the line', async () => {
+  const file = ghostRules();
   await expect(spawnWorkerProcess(sandboxVendorsConfig(sandboxes.urls), 60_000, { ONBOARDING_RULES_FILE: file })).rejects.toThrow(
     /rules\.yaml line 7: MeetBit has no department 99 \(it has: 1, 3, 7\)/,
   );
+});
+
+test('doctor reports the same rule, with its line', async () => {
+  const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', '--json', 'doctor'], {
+    cwd: root,
+    env: { ...env, ...temporalEnv(), ...vendorEnvironment(sandboxVendorsConfig(sandboxes.urls)), ONBOARDING_RULES_FILE: ghostRules() },
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).toBe(6);
+  const rules = (JSON.parse(stdout) as { check: string; status: string; detail: string }[]).find((c) => c.check === 'Provisioning rules');
+  expect(rules).toEqual({ check: 'Provisioning rules', status: 'fail', detail: expect.stringMatching(/rules\.yaml line 7: MeetBit has no department 99/) });
 });

@@ -7,10 +7,10 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
 
 /**
- * Our workflow worker registers no activities and our vendor workers no workflows, by design
- * (one queue per vendor); the SDK warns about both at every start.
+ * Our vendor workers register no workflows, by design (one queue per vendor), and no worker
+ * registers Nexus services; the SDK says so for each worker at every start.
  */
-const EXPECTED = /^No (activities|workflows) registered, not polling/;
+const EXPECTED = /^No (activities|workflows|Nexus services) registered, not polling/;
 const LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 export function workerLogger(options: { level?: string; json?: boolean } = {}): DefaultLogger {
@@ -20,9 +20,12 @@ export function workerLogger(options: { level?: string; json?: boolean } = {}): 
   return new DefaultLogger(level, (entry: LogEntry) => {
     if (EXPECTED.test(entry.message)) return;
     const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-    const meta = entry.meta ? plain(entry.meta) : undefined;
-    if (json) console.error(JSON.stringify({ time, level: entry.level, message: entry.message, ...(meta as object) }));
-    else console.error(`${time} [${entry.level}] ${entry.message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+    const meta = entry.meta ? (plain(entry.meta) as Record<string, unknown>) : undefined;
+    if (json) {
+      // time, level and message are the line's own: metadata of the same name must not replace them.
+      const { time: _t, level: _l, message: _m, ...rest } = meta ?? {};
+      console.error(JSON.stringify({ time, level: entry.level, message: entry.message, ...rest }));
+    } else console.error(`${time} [${entry.level}] ${entry.message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
   });
 }
 
@@ -37,6 +40,8 @@ function plain(value: unknown, depth = 0): unknown {
       ...(value.cause !== undefined && depth < 5 && { cause: plain(value.cause, depth + 1) }),
     };
   }
+  // JSON.stringify throws on a bigint (the SDK's ids and timestamps can be one): a log line must never throw.
+  if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
   if (value && typeof value === 'object' && depth < 5) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1)]));
   return value;

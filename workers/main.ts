@@ -1,15 +1,28 @@
 /**
- * `npm run worker`: hosts the onboarding workflow and the five vendor activity queues.
- * Stops gracefully on SIGINT/SIGTERM (the SDK's Runtime drains running tasks first).
+ * `npm run worker`: hosts the onboarding workflow and the activity queue of each vendor this
+ * deployment serves (those whose variables are set). Stops gracefully on SIGINT/SIGTERM: it stops
+ * polling, lets running activities finish (WORKER_SHUTDOWN_GRACE_MS), then exits 0.
+ * Optional: Prometheus metrics (TEMPORAL_METRICS_BIND) and a health endpoint (WORKER_HEALTH_BIND).
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
 import { loadProvisioningRules, RulesFileError, type ProvisioningRules } from '../activities/provisioning-rules.js';
 import { checkRuleReferences } from '../activities/rule-references.js';
-import { ConfigError, loadConfig, type TemporalConfig, type VendorsConfig } from '../config/environment.js';
-import { VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
+import { ConfigError, connectProblem, loadConfig, vendorVariables, type ServedVendors } from '../config/environment.js';
+import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
+import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
+import { startHealthServer, type HealthServer } from './health.js';
 import { workerLogger } from './logger.js';
-import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
+import { createOnboardingWorkers, runOnboardingWorkers, servedVendors } from './onboarding-workers.js';
+
+// One logger for the whole process, start-up and config errors included: JSON lines when stderr
+// is not a terminal, so a log shipper never meets a line it cannot parse.
+const logger = workerLogger();
+
+function fail(message: string, meta?: Record<string, unknown>): never {
+  logger.error(message, meta);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   let config;
@@ -17,29 +30,61 @@ async function main(): Promise<void> {
     config = loadConfig(['temporal', 'vendors', 'worker']);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
+    fail(err.message, { problems: err.problems });
   }
   const { temporal, vendors, worker } = config;
-  const rules = await provisioningRules(worker.rulesFile, vendors);
-  Runtime.install({ logger: workerLogger() });
+  const activities = createVendorActivities(vendors, worker.ratePerSecond);
+  const served = servedVendors(activities);
+  const off = VENDORS.filter((v) => !served.includes(v));
+  if (served.length === 0) {
+    fail(`No vendor is configured: set every variable of at least one vendor: ${off.map((v) => `${VENDOR_LABELS[v]} (${vendorVariables(v).join(', ')})`).join('; ')}`);
+  }
+
+  const rules = await provisioningRules(worker.rulesFile, vendors, served);
+
+  try {
+    Runtime.install({
+      logger,
+      telemetryOptions: {
+        // The SDK's native (Rust) side logs to the console in its own format unless forwarded.
+        logging: { forward: {} },
+        ...(worker.metricsBind && { metrics: { prometheus: { bindAddress: worker.metricsBind } } }),
+      },
+    });
+  } catch (err) {
+    // The one thing here that can fail is binding the metrics exporter (e.g. a port in use).
+    fail(`TEMPORAL_METRICS_BIND: cannot serve metrics on ${worker.metricsBind}: ${(err as Error).message}`);
+  }
   const connection = await NativeConnection.connect(temporal.connectionOptions).catch((err: Error) => {
-    console.error(`error: ${connectProblem(temporal, err)}`);
+    logger.error(connectProblem(temporal, err));
     process.exit(1);
   });
+  let health: HealthServer | undefined;
   try {
     const workers = await createOnboardingWorkers({
       connection,
       namespace: temporal.namespace,
-      activities: createVendorActivities(vendors, worker.ratePerSecond),
+      activities,
       ratePerSecond: worker.ratePerSecond,
+      shutdownGraceMs: worker.shutdownGraceMs,
       maxCachedWorkflows: worker.maxCachedWorkflows,
       rules,
     });
-    console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
-    console.log('Stop with Ctrl-C (running tasks finish first).');
+    if (worker.healthBind) health = await startHealthServer(worker.healthBind, workers).catch((err: Error) => fail(err.message));
+    const queues = [WORKFLOW_TASK_QUEUE, ...served.map(vendorTaskQueue)];
+    logger.info(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): ${queues.join(', ')}`, { queues });
+    logger.info(
+      `Serving ${served.map((v) => VENDOR_LABELS[v]).join(', ')}` +
+        (off.length > 0 ? `; off (their variables are unset, onboardings asking for them fail at once): ${off.map((v) => VENDOR_LABELS[v]).join(', ')}` : ''),
+      { served, off },
+    );
+    if (worker.metricsBind) logger.info(`Prometheus metrics on http://${worker.metricsBind}/metrics`);
+    if (health) logger.info(`Health on ${health.url}`);
+    logger.info(`Stop with Ctrl-C or SIGTERM (running activities get ${worker.shutdownGraceMs / 1000} s to finish).`);
     await runOnboardingWorkers(workers);
+    logger.info('Worker stopped');
   } finally {
+    await health?.close();
     await connection.close();
   }
 }
@@ -49,40 +94,21 @@ async function main(): Promise<void> {
  * rule naming a group, department, role, team or business the vendor does not have, stops it at
  * start with the line to fix, rather than at the first hire it matches.
  */
-async function provisioningRules(file: string | undefined, vendors: VendorsConfig): Promise<ProvisioningRules | undefined> {
+async function provisioningRules(file: string | undefined, vendors: ServedVendors, served: VendorName[]): Promise<ProvisioningRules | undefined> {
   if (!file) return undefined;
   try {
     const rules = loadProvisioningRules(file);
-    const problems = await checkRuleReferences(rules, vendors, VENDORS);
+    const problems = await checkRuleReferences(rules, vendors, served);
     if (problems.length > 0) throw new RulesFileError(problems);
-    console.log(`Provisioning rules: ${rules.rules.length} in ${file}, every vendor reference found`);
+    logger.info(`Provisioning rules: ${rules.rules.length} in ${file}, every vendor reference found`);
     return rules;
   } catch (err) {
     if (!(err instanceof RulesFileError)) throw err;
-    console.error(err.message);
-    process.exit(2);
+    fail(err.message, { problems: err.problems });
   }
 }
 
-/**
- * Why the worker could not connect, in words: a server that requires client certificates (mTLS)
- * closes the connection right after the TLS handshake, which the SDK reports only as a broken
- * pipe, so say which setting is the likely cause.
- */
-function connectProblem(temporal: TemporalConfig, err: Error): string {
-  const opts = temporal.connectionOptions;
-  const clientCert = typeof opts.tls === 'object' && opts.tls?.clientCertPair !== undefined;
-  const how = temporal.tls ? (clientCert ? 'TLS with a client certificate' : 'TLS, no client certificate') : 'no TLS';
-  const hint =
-    temporal.tls && !clientCert
-      ? ' If the server requires client certificates (mTLS), set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH.'
-      : !temporal.tls
-        ? ' If the server uses TLS, set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or TEMPORAL_TLS=true).'
-        : '';
-  return `cannot connect to Temporal at ${temporal.address} (${how}): ${err.message}.${hint}`;
-}
-
 main().catch((err) => {
-  console.error(err);
+  logger.error(`Worker failed: ${(err as Error).message}`, { error: err });
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 /**
  * The Workers one process hosts: the workflow worker on `onboarding` and one activity worker per
- * vendor queue, all on one shared connection. Used by `npm run worker`, `npm start` and the tests.
+ * queue of a vendor this deployment serves, all on one shared connection. Used by `npm run worker`,
+ * `npm start` and the tests.
  */
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createPreparationActivities } from '../activities/prepare.js';
@@ -13,9 +14,15 @@ import { WORKFLOW_BUNDLE_OPTIONS } from './workflow-bundle.js';
 export interface OnboardingWorkersOptions {
   connection: NativeConnection;
   namespace?: string;
-  /** Each vendor's implementation of the contract: `createVendorActivities(config)`, or a test's. */
-  activities: VendorActivities;
+  /**
+   * Each served vendor's implementation of the contract: `createVendorActivities(config)`, or a
+   * test's. A vendor left out is off: its queue is not polled, and onboardings asking for it fail
+   * at their start (activities/prepare.ts).
+   */
+  activities: Partial<VendorActivities>;
   ratePerSecond: Record<VendorName, number>;
+  /** How long a stopping worker lets running activities finish before cancelling them (default 0: at once). */
+  shutdownGraceMs?: number;
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundleOption;
   /**
@@ -34,26 +41,35 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules } };
   const { activities } = options;
+  const shutdownGraceTime = options.shutdownGraceMs ?? 0;
   return Promise.all([
     Worker.create({
       connection,
       namespace,
       taskQueue: WORKFLOW_TASK_QUEUE,
       ...workflowCode,
-      // The input check runs here, as a local activity (activities/prepare.ts).
-      activities: createPreparationActivities(options.rules),
+      // The onboarding's first step runs here, as a local activity: the provisioning rules, the
+      // input check and whether this deployment serves the vendors asked for (activities/prepare.ts).
+      activities: createPreparationActivities({ rules: options.rules, served: servedVendors(activities) }),
       ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+      shutdownGraceTime,
     }),
-    ...VENDORS.map((vendor) =>
+    ...servedVendors(activities).map((vendor) =>
       Worker.create({
         connection,
         namespace,
         taskQueue: vendorTaskQueue(vendor),
         activities: activities[vendor],
         maxTaskQueueActivitiesPerSecond: options.ratePerSecond[vendor],
+        shutdownGraceTime,
       }),
     ),
   ]);
+}
+
+/** The vendors `activities` implements, in the saga's order. */
+export function servedVendors(activities: Partial<VendorActivities>): VendorName[] {
+  return VENDORS.filter((vendor) => activities[vendor] !== undefined);
 }
 
 /** Runs all workers until one stops (shutdown signal) or `until` settles; stops the rest too. */

@@ -5,10 +5,11 @@
  * The people's decisions (approve, reject) are taken here too, with the reason for any refusal;
  * a signal cannot answer, so a refused one is recorded where people look.
  */
-import { ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { describeFailure } from './failures.js';
 import { approveSignal, approveUpdate, progressQuery, rejectSignal, rejectUpdate, type ApprovalInput, type RejectionInput } from './definitions.js';
 import type { NewHire } from './new-hire.js';
-import type { Provisioning } from './vendor-contract.js';
+import { INVALID_ONBOARDING_INPUT, VENDOR_NOT_SERVED, type Provisioning } from './vendor-contract.js';
 import {
   initialProgress,
   renderDetails,
@@ -134,9 +135,23 @@ export class OnboardingState {
   // ---- endings: each logs the outcome with the reason, for the worker's log at 3 a.m. ----
 
   /** A step failed for good: the workflow fails, naming the vendor and its reason. */
-  failure(message: string, cause?: Error): ApplicationFailure {
+  failure(message: string, cause?: Error, type = 'OnboardingFailed'): ApplicationFailure {
     this.end('failed', message);
-    return ApplicationFailure.create({ type: 'OnboardingFailed', message, nonRetryable: true, cause, details: [this.outcomeDetails()] });
+    return ApplicationFailure.create({ type, message, nonRetryable: true, cause, details: [this.outcomeDetails()] });
+  }
+
+  /**
+   * The first step refused the onboarding (its input, or a vendor this deployment does not serve):
+   * nothing was created. The failure keeps the refusal's own type and words, at the top where the
+   * caller reads them.
+   */
+  refused(err: unknown): ApplicationFailure {
+    this.withdrawInvite();
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    if (cause instanceof ApplicationFailure && (cause.type === INVALID_ONBOARDING_INPUT || cause.type === VENDOR_NOT_SERVED)) {
+      return this.failure(cause.message, cause, cause.type);
+    }
+    return this.failure(`Preparing the onboarding failed (${describeFailure(err)}); nothing was created`, err as Error);
   }
 
   /** Ends the workflow as Cancelled (what the UI shows), with what the rollback did. */

@@ -20,7 +20,11 @@ export type { OnboardingResult } from './onboarding-state.js';
 export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOptions): Promise<OnboardingResult> {
   const state = new OnboardingState();
   state.handleMessages();
-  const { hire, options, provisioning } = await prepare(input, rawOptions);
+  // 0. The hire as the vendors need it (provisioning rules applied, input checked, every vendor it
+  //    asks for served by this deployment), or a refusal before anything is created.
+  const { hire, options, provisioning } = await prepare(input, rawOptions).catch((err: unknown) => {
+    throw state.refused(err);
+  });
   state.begin(hire, provisioning);
   const vendors = vendorSteps(options);
   const rollback = new Rollback(state, vendors);

@@ -43,6 +43,8 @@ export interface InvitationActivities {
 
 /** The failure type of an input the onboarding refuses (every bad field named in the message). */
 export const INVALID_ONBOARDING_INPUT = 'InvalidOnboardingInput';
+/** The failure type of a hire asking for a vendor this deployment does not serve (its variables unset). */
+export const VENDOR_NOT_SERVED = 'VendorNotServed';
 
 /** What the provisioning rules decided: the matching rule, and each enabled vendor's settings in words. */
 export interface Provisioning {
@@ -55,7 +57,8 @@ export interface Provisioning {
 export interface PreparationActivities {
   /**
    * Applies the provisioning rules, validates the input and fills its defaults; fails for good
-   * (INVALID_ONBOARDING_INPUT) naming every bad field.
+   * naming every bad field (INVALID_ONBOARDING_INPUT), or every vendor asked for that this
+   * deployment does not serve (VENDOR_NOT_SERVED).
    */
   prepareOnboarding(input: unknown, options: unknown): Promise<{ hire: NewHire; options: ResolvedOnboardingOptions; provisioning: Provisioning }>;
 }

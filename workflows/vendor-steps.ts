@@ -4,11 +4,12 @@
  * from a string: `proxyActivities<VendorActivities[V]>` is checked by `tsc` against the contract
  * the activity workers implement.
  */
-import { ApplicationFailure, proxyActivities, proxyLocalActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ResolvedOnboardingOptions } from './options.js';
 import {
   INVALID_ONBOARDING_INPUT,
   NON_RETRYABLE_VENDOR_ERROR_TYPES,
+  VENDOR_NOT_SERVED,
   type InvitationActivities,
   type PreparationActivities,
   type InviteOutcome,
@@ -62,26 +63,17 @@ function userSteps(vendor: VendorName, options: ResolvedOnboardingOptions): Vend
 }
 
 /**
- * The input validated and completed outside the workflow sandbox (see activities/prepare.ts), as a
- * local activity: it runs inside this workflow task, with no round trip to the server. A refusal
- * fails the workflow at once with every bad field named; anything else (a worker restarting) is
- * retried.
+ * The onboarding's first step, outside the workflow sandbox (activities/prepare.ts): provisioning
+ * rules, the input check, the vendors this deployment serves. A local activity: it runs inside
+ * this workflow task, with no round trip to the server. Its refusals are final (nothing was
+ * created yet); anything else (a worker restarting) is retried a few times.
  */
-export async function prepare(input: unknown, options: unknown): ReturnType<PreparationActivities['prepareOnboarding']> {
+export function prepare(input: unknown, options: unknown): ReturnType<PreparationActivities['prepareOnboarding']> {
   const { prepareOnboarding } = proxyLocalActivities<PreparationActivities>({
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: [INVALID_ONBOARDING_INPUT] },
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [INVALID_ONBOARDING_INPUT, VENDOR_NOT_SERVED] },
   });
-  try {
-    return await prepareOnboarding(input, options);
-  } catch (err) {
-    const cause = (err as Error).cause;
-    if (cause instanceof ApplicationFailure && cause.type === INVALID_ONBOARDING_INPUT) {
-      // The workflow's own failure, not "activity failed": the caller sees the fields at the top.
-      throw ApplicationFailure.create({ type: INVALID_ONBOARDING_INPUT, message: cause.message, nonRetryable: true, details: cause.details ?? undefined });
-    }
-    throw err;
-  }
+  return prepareOnboarding(input, options);
 }
 
 /** Every vendor's create and undo, by vendor name. */

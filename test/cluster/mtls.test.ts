@@ -42,7 +42,8 @@ test('a worker without a client certificate is refused: it exits naming the miss
   const refused = spawnWorkerProcess(sandboxVendorsConfig(sandboxes.urls), 60_000, NO_CLIENT_CERT);
   await expect(refused).rejects.toThrow(/worker process did not start/);
   const message = await refused.catch((err: Error) => err.message);
-  expect(message).toMatch(/error: cannot connect to Temporal at 127\.0\.0\.1:\d+ \(TLS, no client certificate\)/);
+  // Logged as an ERROR line (JSON when not on a terminal): the level says it, the message says why.
+  expect(message).toMatch(/"level":"ERROR","message":"cannot connect to Temporal at 127\.0\.0\.1:\d+ \(TLS, no client certificate\)/);
   expect(message).toContain('set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH');
   expect(message).not.toContain('Worker polling');
 });

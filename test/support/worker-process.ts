@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rateVariable, vendorEnvironment, type VendorsConfig } from '../../config/environment.js';
+import { rateVariable, vendorEnvironment, type ServedVendors } from '../../config/environment.js';
 import { VENDORS } from '../../workflows/vendors.js';
 import { temporalEnv } from './temporal.js';
 
@@ -20,9 +20,33 @@ export interface WorkerProcess {
 
 /**
  * Starts the worker process and resolves once it polls its task queues; rejects with its output
- * if it exits first. `overrides` changes its environment (undefined removes a variable).
+ * if it exits first. Only the vendors in `vendors` are configured (the others are off).
+ * `overrides` changes its environment (undefined removes a variable).
  */
-export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_000, overrides: Record<string, string | undefined> = {}): Promise<WorkerProcess> {
+export async function spawnWorkerProcess(vendors: ServedVendors, timeoutMs = 90_000, overrides: Record<string, string | undefined> = {}): Promise<WorkerProcess> {
+  const worker = spawnWorker(vendors, overrides);
+  const deadline = Date.now() + timeoutMs;
+  while (!worker.output().includes('Worker polling')) {
+    if (worker.child.exitCode !== null || Date.now() > deadline) {
+      worker.child.kill('SIGKILL');
+      throw new Error(`worker process did not start:\n${worker.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return worker;
+}
+
+/** Starts the worker process expecting it to refuse to start: resolves with its exit code and output. */
+export async function failedWorkerStart(vendors: ServedVendors, overrides: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  const worker = spawnWorker(vendors, overrides);
+  const timer = setTimeout(() => worker.child.kill('SIGKILL'), timeoutMs);
+  // 'close', not 'exit': the output is complete only once the pipes are.
+  const code = await new Promise<number | null>((resolve) => worker.child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output: worker.output() };
+}
+
+function spawnWorker(vendors: ServedVendors, overrides: Record<string, string | undefined>): WorkerProcess {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -37,13 +61,5 @@ export async function spawnWorkerProcess(vendors: VendorsConfig, timeoutMs = 90_
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + timeoutMs;
-  while (!output.includes('Worker polling')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`worker process did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return { child, output: () => output, exited };
 }
