@@ -6,11 +6,16 @@
  */
 import { z } from 'zod';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
+import { CodecServerSchema, readPayloadEncryption, type CodecServerConfig } from './payload-encryption.js';
 import { readTemporalConfig } from './temporal-connection.js';
 
 // ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
 export { workflowUiLink, type TemporalConfig } from './temporal-connection.js';
+
+// ---- Payload encryption (every process) and the codec server: see payload-encryption.ts ----
+
+export { describePayloadEncryption, type CodecServerConfig, type PayloadEncryptionConfig } from './payload-encryption.js';
 
 // ---- Vendors: endpoints and credentials (the worker's only; never in workflow input) ----
 
@@ -128,6 +133,11 @@ const SECTIONS = {
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),
+  payloadEncryption: readPayloadEncryption,
+  codecServer: zodSection(
+    CodecServerSchema,
+    (v): CodecServerConfig => ({ host: v.CODEC_SERVER_HOST, port: v.CODEC_SERVER_PORT, uiOrigins: v.CODEC_SERVER_UI_ORIGINS, ...(v.CODEC_SERVER_TOKEN && { token: v.CODEC_SERVER_TOKEN }) }),
+  ),
 };
 
 export type SectionName = keyof typeof SECTIONS;
