@@ -22,6 +22,9 @@ import { toNetbirdCreateRequest } from '../activities/netbird.js';
 import { toPartooCreateRequest } from '../activities/partoo.js';
 import { toSiitCreateRequest } from '../activities/siit.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
+import { onboardingDataConverter } from '../codec/data-converter.js';
+import { generatePayloadKey } from '../codec/encryption-codec.js';
+import { describePayloadEncryption, loadConfig, type PayloadEncryptionConfig } from '../config/environment.js';
 import { authHeaders } from '../sandbox/credentials.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { startDevServer } from '../scripts/dev-server.js';
@@ -74,14 +77,28 @@ async function plainScript(sandboxes: Sandboxes, h: NewHire): Promise<void> {
   await post('partoo', `user/${partoo.id}/invite`);
 }
 
+/**
+ * Measured as deployed, payloads encrypted: with the configured keys, else a key made for this run
+ * (its server keeps history in memory only, so nothing outlives the key). PAYLOAD_ENCRYPTION=off
+ * measures without the codec.
+ */
+function benchEncryption(): PayloadEncryptionConfig {
+  const env = process.env;
+  if (env.PAYLOAD_ENCRYPTION || env.PAYLOAD_KEYS || env.PAYLOAD_KEY_FILE) return loadConfig(['payloadEncryption']).payloadEncryption;
+  return { encrypt: true, keys: [generatePayloadKey('bench')], source: 'a key made for this run' };
+}
+
 async function main(): Promise<void> {
+  const encryption = benchEncryption();
+  console.log(describePayloadEncryption(encryption));
+  const dataConverter = onboardingDataConverter(encryption);
   const server = await startDevServer();
   const sandboxes = await startSandboxes({ rateLimits: false });
   Runtime.install({ logger: workerLogger({ level: 'WARN' }), shutdownSignals: [] });
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const workers = await createOnboardingWorkers({ connection: workerConnection, activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)), ratePerSecond: UNTHROTTLED });
+  const workers = await createOnboardingWorkers({ connection: workerConnection, activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)), ratePerSecond: UNTHROTTLED, dataConverter });
   const connection = await Connection.connect({ address: server.address });
-  const onboardings = new OnboardingClient(new Client({ connection }));
+  const onboardings = new OnboardingClient(new Client({ connection, dataConverter }));
   const onboard = async () => (await onboardings.start(hire())).handle.result();
 
   const report: string[] = [];

@@ -112,7 +112,8 @@ function zodSection<S extends z.ZodType, T>(schema: S, build: (values: z.output<
     return {
       problems: parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0]);
-        return { variable, message: variable in present ? issue.message : 'is required' };
+        // A custom rule about a missing variable says more than "is required": keep its words.
+        return { variable, message: variable in present || issue.code === 'custom' ? issue.message : 'is required' };
       }),
     };
   };

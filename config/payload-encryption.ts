@@ -153,4 +153,13 @@ export const CodecServerSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
     .pipe(z.array(origin).min(1, 'must name at least one origin')),
   CODEC_SERVER_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+}).superRefine((v, ctx) => {
+  // Whoever reaches a codec server can decrypt through it: beyond this machine it needs a token.
+  if (!v.CODEC_SERVER_TOKEN && !['127.0.0.1', 'localhost', '::1'].includes(v.CODEC_SERVER_HOST)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CODEC_SERVER_TOKEN'],
+      message: `is required when CODEC_SERVER_HOST (${v.CODEC_SERVER_HOST}) is not a loopback address: anyone who reaches the server could decrypt through it`,
+    });
+  }
 });

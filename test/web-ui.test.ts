@@ -24,7 +24,7 @@ import { VENDOR_LABELS, VENDORS } from '../workflows/vendors.js';
 import { frameWithText, launchChromium } from './support/browser.js';
 import { uniqueHire } from './support/hires.js';
 import { UNTHROTTLED } from './support/saga-harness.js';
-import { workflowBundle } from './support/temporal.js';
+import { dataConverter, workflowBundle } from './support/temporal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Tests write only to ignored folders; the README's pictures are refreshed on purpose. */
@@ -61,7 +61,7 @@ beforeAll(async () => {
   server = await startDevServer({ ui: true, logDir: process.env.TEST_RUN_DIR });
   sandboxes = await startSandboxes({ rateLimits: false });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: server.namespace });
+  client = new Client({ connection, namespace: server.namespace, dataConverter: dataConverter() });
   // Once per test file (each has its own module registry); test/support/temporal.ts's
   // connectWorker would dial the global server, not this one.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -71,6 +71,7 @@ beforeAll(async () => {
     namespace: server.namespace,
     activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
     ratePerSecond: UNTHROTTLED,
+    dataConverter: dataConverter(),
     workflowBundle: await workflowBundle(),
   });
   const released = new Promise<void>((resolve) => (releaseWorkers = resolve));

@@ -4,7 +4,8 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
-import { ConfigError, loadConfig, type TemporalConfig } from '../config/environment.js';
+import { onboardingDataConverter } from '../codec/data-converter.js';
+import { ConfigError, describePayloadEncryption, loadConfig, type TemporalConfig } from '../config/environment.js';
 import { VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-workers.js';
@@ -12,13 +13,13 @@ import { createOnboardingWorkers, runOnboardingWorkers } from './onboarding-work
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(['temporal', 'vendors', 'worker']);
+    config = loadConfig(['temporal', 'vendors', 'worker', 'payloadEncryption']);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
     process.exit(2);
   }
-  const { temporal, vendors, worker } = config;
+  const { temporal, vendors, worker, payloadEncryption } = config;
   Runtime.install({ logger: workerLogger() });
   const connection = await NativeConnection.connect(temporal.connectionOptions).catch((err: Error) => {
     console.error(`error: ${connectProblem(temporal, err)}`);
@@ -30,8 +31,10 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       activities: createVendorActivities(vendors),
       ratePerSecond: worker.ratePerSecond,
+      dataConverter: onboardingDataConverter(payloadEncryption),
     });
     console.log(`Worker polling ${temporal.address}${temporal.tls ? ' (TLS)' : ''} (namespace ${temporal.namespace}): onboarding + ${VENDORS.map(vendorTaskQueue).join(', ')}`);
+    console.log(describePayloadEncryption(payloadEncryption));
     console.log('Stop with Ctrl-C (running tasks finish first).');
     await runOnboardingWorkers(workers);
   } finally {

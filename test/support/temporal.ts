@@ -5,13 +5,16 @@
  *
  * Every connection is built from `loadConfig(['temporal'])`, the loader every process uses, from
  * the TEMPORAL_* variables global setup exported: address, namespace and, on the cluster, mTLS.
+ * Every client and worker encrypts payloads with the run's own key (PAYLOAD_KEYS, made by global
+ * setup), through the data converter every process uses.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, type TemporalConfig } from '../../config/environment.js';
+import { FAILURE_CONVERTER_PATH, onboardingDataConverter, type OnboardingDataConverter } from '../../codec/data-converter.js';
+import { loadConfig, type PayloadEncryptionConfig, type TemporalConfig } from '../../config/environment.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,14 +29,28 @@ export function temporalAddress(): string {
   return temporalConfig().address;
 }
 
-/** The TEMPORAL_* variables for a process the tests spawn (worker, our CLI, the temporal CLI). */
+/**
+ * The TEMPORAL_* and PAYLOAD_* variables for a process the tests spawn (worker, our CLI, the
+ * temporal CLI): where the server is, and the run's payload key.
+ */
 export function temporalEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TEMPORAL_') && e[1] !== undefined));
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(TEMPORAL|PAYLOAD)_/.test(e[0]) && e[1] !== undefined));
+}
+
+/** The run's payload encryption, as every process reads it. */
+export function payloadEncryption(): PayloadEncryptionConfig {
+  if (!process.env.PAYLOAD_KEYS) throw new Error('PAYLOAD_KEYS is unset: run the tests through jest (global setup makes the run its key)');
+  return loadConfig(['payloadEncryption']).payloadEncryption;
+}
+
+/** The data converter every client and worker of the run uses. */
+export function dataConverter(): OnboardingDataConverter {
+  return onboardingDataConverter(payloadEncryption());
 }
 
 export async function connectClient(namespace = temporalConfig().namespace): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect(temporalConfig().connectionOptions);
-  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace, dataConverter: dataConverter() }), close: () => connection.close() };
 }
 
 let runtimeInstalled = false;
@@ -51,7 +68,8 @@ export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const file = process.env.WORKFLOW_BUNDLE_FILE;
   if (!file) throw new Error('WORKFLOW_BUNDLE_FILE is unset: run the tests through jest');
   if (!existsSync(file)) {
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows/index.ts'), logger: quietLogger });
+    // With the failure converter every worker loads: workflow failures are encrypted too.
+    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows/index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(bundle));
     return bundle;
