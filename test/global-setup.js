@@ -37,5 +37,9 @@ export default async function globalSetup() {
 export function useRunPayloadKey() {
   delete process.env.PAYLOAD_KEY_FILE;
   delete process.env.PAYLOAD_ENCRYPTION;
+  // The temporal CLI reads these: a developer's own codec settings must not decrypt what a test
+  // reads as someone without the key.
+  delete process.env.TEMPORAL_CODEC_ENDPOINT;
+  delete process.env.TEMPORAL_CODEC_AUTH;
   process.env.PAYLOAD_KEYS = `test-run-${Date.now()}:${randomBytes(32).toString('base64')}`;
 }
