@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     logUpdate.done();
     say('\nStopping the worker, the sandboxes and the Temporal dev server...');
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(err));
-    say('Stopped. History is kept in .temporal/dev-server.db for the next `npm start`.');
+    say('Stopped. History is kept in .temporal/dev-server.db for the next `npm start` (encrypted: keep the key that reads it).');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
