@@ -36,9 +36,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const url = await app.listen({ host: codecServer.host, port: codecServer.port });
-  console.log(`Codec server on ${url}: ${describePayloadEncryption(payloadEncryption)}`);
-  console.log(`  Web UI origins allowed: ${codecServer.uiOrigins.join(', ')}; bearer token: ${codecServer.token ? 'required' : 'not required'}`);
-  console.log(`  Web UI: temporal server start-dev --ui-codec-endpoint ${url}   temporal CLI: --codec-endpoint ${url}${codecServer.token ? ' --codec-auth "Bearer $CODEC_SERVER_TOKEN"' : ''}`);
+  // One write: whoever waits for the first line (a script, a test) gets the whole banner.
+  console.log(
+    [
+      `Codec server on ${url}: ${describePayloadEncryption(payloadEncryption)}`,
+      `  Web UI origins allowed: ${codecServer.uiOrigins.join(', ')}; bearer token: ${codecServer.token ? 'required' : 'not required'}`,
+      `  Web UI: temporal server start-dev --ui-codec-endpoint ${url}   temporal CLI: --codec-endpoint ${url}${codecServer.token ? ' --codec-auth "Bearer $CODEC_SERVER_TOKEN"' : ''}`,
+    ].join('\n'),
+  );
 }
 
 main().catch((err) => {

@@ -39,7 +39,7 @@ async function startCodecServer(env: Record<string, string>): Promise<typeof ser
   child.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const url = /Codec server on (http:\/\/\S+):/.exec(output)?.[1];
+    const url = /Codec server on (http:\/\/\S+):[^]*temporal CLI:/.exec(output)?.[1];
     if (url) return { child, url, output: () => output };
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
