@@ -1,6 +1,8 @@
 /**
  * Every vendor's activities, implementing the contract the workflow proxies
- * (workflows/vendor-contract.ts): `tsc` fails here when a vendor misses one.
+ * (workflows/vendor-contract.ts): `tsc` fails here when a vendor misses one. Their failures leave
+ * without the hire's own values (personal-data.ts): a vendor echoing the email must not put it
+ * into the worker's logs.
  */
 import type { ServedVendors, VendorsConfig } from '../config/environment.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
@@ -9,6 +11,7 @@ import { createMeetbitActivities } from './meetbit.js';
 import { createMeetergoActivities } from './meetergo.js';
 import { createNetbirdActivities } from './netbird.js';
 import { createPartooActivities } from './partoo.js';
+import { scrubbingFailures } from './personal-data.js';
 import { createSiitActivities } from './siit.js';
 
 /**
@@ -26,10 +29,10 @@ export function createVendorActivities(config: ServedVendors, requestsPerSecond?
   const meetergo = paced('meetergo');
   const partoo = paced('partoo');
   return {
-    ...(netbird && { netbird: createNetbirdActivities(netbird) }),
-    ...(siit && { siit: createSiitActivities(siit) }),
-    ...(meetbit && { meetbit: createMeetbitActivities(meetbit) }),
-    ...(meetergo && { meetergo: createMeetergoActivities(meetergo) }),
-    ...(partoo && { partoo: createPartooActivities(partoo) }),
+    ...(netbird && { netbird: scrubbingFailures(createNetbirdActivities(netbird)) }),
+    ...(siit && { siit: scrubbingFailures(createSiitActivities(siit)) }),
+    ...(meetbit && { meetbit: scrubbingFailures(createMeetbitActivities(meetbit)) }),
+    ...(meetergo && { meetergo: scrubbingFailures(createMeetergoActivities(meetergo)) }),
+    ...(partoo && { partoo: scrubbingFailures(createPartooActivities(partoo)) }),
   };
 }

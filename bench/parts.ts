@@ -111,18 +111,21 @@ export async function startSandboxPart(): Promise<SandboxPart> {
 }
 
 export interface WorkerSettings {
+  /** PAYLOAD_KEYS for the worker: the bench's client encrypts with the same key. */
+  payloadKeys: string;
   /** Requests per second per vendor; undefined = the shipped defaults (the documented limits). */
   ratePerSecond?: number;
   maxCachedWorkflows?: number;
 }
 
 /** `npm run worker` against the sandboxes, configured only through its environment. */
-export async function startWorkerPart(temporalAddress: string, sandboxes: SandboxPart, settings: WorkerSettings = {}): Promise<Part> {
+export async function startWorkerPart(temporalAddress: string, sandboxes: SandboxPart, settings: WorkerSettings): Promise<Part> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: temporalAddress,
     LOG_LEVEL: 'WARN',
+    PAYLOAD_KEYS: settings.payloadKeys,
     MALLOC_ARENA_MAX: '2', // as `npm run worker` runs it (docs/performance.md)
     ...vendorEnvironment(sandboxVendorsConfig(sandboxes.urls, 10_000)),
     ...(settings.ratePerSecond !== undefined && Object.fromEntries(VENDORS.map((v) => [rateVariable(v), String(settings.ratePerSecond)]))),

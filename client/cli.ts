@@ -8,7 +8,8 @@ import { NamespaceNotFoundError } from '@temporalio/common';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import logUpdate from 'log-update';
-import { ConfigError, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
+import { onboardingDataConverter } from '../codec/data-converter.js';
+import { ConfigError, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
 import type { OnboardingStatus } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
@@ -82,12 +83,15 @@ function temporalSettings(): TemporalConfig {
 let connection: Connection | undefined;
 async function connect(): Promise<OnboardingClient> {
   const { address, namespace, connectionOptions } = temporalSettings();
+  // The key that encrypts what we send and decrypts what we show (a missing one: exit 2, named).
+  const { payloadEncryption } = loadConfig(['payloadEncryption']);
+  if (!payloadEncryption.encrypt) console.error(describePayloadEncryption(payloadEncryption));
   try {
     connection ??= await Connection.connect({ ...connectionOptions, connectTimeout: '5 seconds' });
   } catch (err) {
     throw new CliError(EXIT.unreachable, `cannot reach Temporal at ${address}: ${(err as Error).message}`);
   }
-  return new OnboardingClient(new Client({ connection, namespace }));
+  return new OnboardingClient(new Client({ connection, namespace, dataConverter: onboardingDataConverter(payloadEncryption) }));
 }
 
 program

@@ -13,6 +13,7 @@ import {
   type WorkflowExecutionStatusName,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { payloadProtectionOf } from '../codec/data-converter.js';
 import {
   approveUpdate,
   onboardingWorkflowId,
@@ -61,6 +62,18 @@ export class NoWorkerAnswerError extends Error {
   }
 }
 
+/** The Client was built without the project's data converter: the hire's data would reach Temporal in plain text. */
+export class UnencryptedClientError extends Error {
+  constructor() {
+    super(
+      "this Client has no payload encryption, so the hire's personal data would be stored in Temporal in plain text: " +
+        "create it with `dataConverter: onboardingDataConverter(loadConfig(['payloadEncryption']).payloadEncryption)` " +
+        '(codec/data-converter.ts), which also honours PAYLOAD_ENCRYPTION=off when plain text is wanted',
+    );
+    this.name = 'UnencryptedClientError';
+  }
+}
+
 export type OnboardingHandle = WorkflowHandle<typeof onboardNewHire>;
 
 export interface StartedOnboarding {
@@ -106,6 +119,9 @@ export class OnboardingClient {
     readonly client: Client,
     options: OnboardingClientOptions = {},
   ) {
+    // A Client built by hand without the data converter would silently write plain text (the
+    // worker reads it either way): refuse it here, where every caller passes.
+    if (payloadProtectionOf(client) === 'none') throw new UnencryptedClientError();
     this.queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
     this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
   }

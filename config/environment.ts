@@ -6,11 +6,16 @@
  */
 import { z } from 'zod';
 import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
+import { CodecServerSchema, readPayloadEncryption, type CodecServerConfig } from './payload-encryption.js';
 import { readTemporalConfig } from './temporal-connection.js';
 
 // ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
 export { connectProblem, workflowUiLink, type TemporalConfig } from './temporal-connection.js';
+
+// ---- Payload encryption (every process) and the codec server: see payload-encryption.ts ----
+
+export { describePayloadEncryption, type CodecServerConfig, type PayloadEncryptionConfig } from './payload-encryption.js';
 
 // ---- Vendors: endpoints and credentials (the worker's only; never in workflow input) ----
 
@@ -217,7 +222,8 @@ function zodSection<S extends z.ZodType, T>(schema: S, build: (values: z.output<
     return {
       problems: parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0]);
-        return { variable, message: variable in present ? issue.message : 'is required' };
+        // A custom rule about a missing variable says more than "is required": keep its words.
+        return { variable, message: variable in present || issue.code === 'custom' ? issue.message : 'is required' };
       }),
     };
   };
@@ -242,6 +248,11 @@ const SECTIONS = {
     }),
   ),
   gateway: zodSection(GatewaySchema, (v): GatewayConfig => ({ port: v.GATEWAY_PORT, host: v.GATEWAY_HOST, hmacSecret: v.GATEWAY_HMAC_SECRET })),
+  payloadEncryption: readPayloadEncryption,
+  codecServer: zodSection(
+    CodecServerSchema,
+    (v): CodecServerConfig => ({ host: v.CODEC_SERVER_HOST, port: v.CODEC_SERVER_PORT, uiOrigins: v.CODEC_SERVER_UI_ORIGINS, ...(v.CODEC_SERVER_TOKEN && { token: v.CODEC_SERVER_TOKEN }) }),
+  ),
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -24,6 +24,11 @@ export interface DevServerOptions {
   ui?: boolean;
   /** UI port; a free one when omitted. */
   uiPort?: number;
+  /**
+   * The codec server the Web UI calls from the browser to decrypt payloads (`--ui-codec-endpoint`),
+   * e.g. `http://127.0.0.1:8888`; without one the UI shows encrypted payloads as they are stored.
+   */
+  uiCodecEndpoint?: string;
   /** SQLite file to persist to; in-memory when omitted. */
   dbFilename?: string;
   namespace?: string;
@@ -113,6 +118,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.ui) {
     const uiPort = options.uiPort ?? (await freePort());
     args.push('--ui-port', String(uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
     uiUrl = `http://${ip}:${uiPort}`;
   } else {
     args.push('--headless');

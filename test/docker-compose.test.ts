@@ -44,6 +44,7 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
+  stop_grace_period?: string;
 }
 
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -64,7 +65,7 @@ function interpolate(value: string, values: Record<string, string>): string {
   return value.replace(/\$\{([A-Z_]+)(:\?[^}]*)?\}/g, (_, name: string) => values[name] ?? '');
 }
 
-const SECRETS = { POSTGRES_PASSWORD: 'compose-test-password', GATEWAY_HMAC_SECRET: 'x'.repeat(32) };
+const SECRETS = { POSTGRES_PASSWORD: 'compose-test-password', GATEWAY_HMAC_SECRET: 'x'.repeat(32), PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
 
 /** What the process in a service sees: its env_file(s), then `environment` over them, interpolated. */
 function serviceEnv(name: string): Record<string, string> {
@@ -140,7 +141,7 @@ test('the sandbox service listens on every interface and still answers on loopba
 
 test("the worker's environment passes the worker's own validation: mTLS with the certs volume, the cluster's namespace, the sandbox's credentials", () => {
   const env = mounted(serviceEnv('worker'));
-  const { temporal, vendors } = loadConfig(['temporal', 'vendors', 'worker'], env);
+  const { temporal, vendors } = loadConfig(['temporal', 'vendors', 'worker', 'payloadEncryption'], env);
   expect(temporal).toMatchObject({ address: 'temporal:7233', namespace: NAMESPACE, tls: true });
   expect(temporal.connectionOptions.tls).toMatchObject({ serverNameOverride: 'temporal', clientCertPair: expect.anything() });
   // Every vendor on: a vendor whose variables are absent would be off.
@@ -156,9 +157,21 @@ test("the worker's environment passes the worker's own validation: mTLS with the
   expect(vendors.siit!.token).toBe(SANDBOX_CREDENTIALS.siit.token);
 });
 
+test("the worker's health check probes its own health endpoint, and compose waits longer than the worker's shutdown grace", () => {
+  const { worker } = loadConfig(['worker'], mounted(serviceEnv('worker')));
+  expect(worker.metricsBind).toBe('0.0.0.0:9464');
+  const check = (compose.services.worker!.healthcheck as { test: string[] }).test.join(' ');
+  expect(check).toContain(`http://${worker.healthBind}/healthz`);
+  // Compose's "35s": docker kills the worker after it; the worker stops waiting for activities after shutdownGraceMs.
+  const graceSeconds = Number(/^(\d+)s$/.exec(compose.services.worker!.stop_grace_period ?? '')?.[1]);
+  expect(graceSeconds * 1000).toBeGreaterThan(worker.shutdownGraceMs + 5_000);
+});
+
 test('every Temporal client uses the cluster namespace over mTLS; the setup job runs the namespace and search-attribute code npm run cluster runs', () => {
   for (const name of ['setup', 'worker', 'gateway']) {
     const { temporal } = loadConfig(['temporal'], mounted(serviceEnv(name)));
+    // The processes that read or write payloads hold the key (the setup job writes none).
+    if (name !== 'setup') expect(loadConfig(['payloadEncryption'], serviceEnv(name)).payloadEncryption).toMatchObject({ encrypt: true, source: 'PAYLOAD_KEYS' });
     expect({ name, namespace: temporal.namespace, tls: temporal.tls, clientCert: typeof temporal.connectionOptions.tls === 'object' && Boolean(temporal.connectionOptions.tls?.clientCertPair) }).toEqual({ name, namespace: NAMESPACE, tls: true, clientCert: true });
     // The name clients verify is one the server certificate carries.
     expect(SERVER_SUBJECT_ALT_NAMES).toContain(`DNS:${serviceEnv(name).TEMPORAL_TLS_SERVER_NAME}`);
@@ -178,6 +191,7 @@ test('examples/sandbox.env matches the sandboxes that `npm run sandbox` starts',
 test('secrets are never in the file: compose requires the gateway secret and the database password from the environment', () => {
   const raw = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
   expect(raw.services.gateway!.environment!.GATEWAY_HMAC_SECRET).toMatch(/^\$\{GATEWAY_HMAC_SECRET:\?/);
+  for (const name of ['worker', 'gateway']) expect({ name, value: raw.services[name]!.environment!.PAYLOAD_KEYS }).toEqual({ name, value: expect.stringMatching(/^\$\{PAYLOAD_KEYS:\?/) });
   for (const [name, variable] of [['postgresql', 'POSTGRES_PASSWORD'], ['schema', 'SQL_PASSWORD'], ['temporal', 'POSTGRES_PWD']] as const) {
     expect({ name, value: raw.services[name]!.environment![variable] }).toEqual({ name, value: expect.stringMatching(/^\$\{POSTGRES_PASSWORD:\?/) });
   }

@@ -15,6 +15,7 @@ import type { OnboardingProgress } from '../workflows/progress.js';
 import { VENDORS } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
+import { dataConverter } from './support/temporal.js';
 import { until } from './support/wait.js';
 
 /** Made per run: the test needs a 32+ character secret, never a fixed one in the repo. */
@@ -234,7 +235,7 @@ test('/healthz answers while the process is up; /readyz only while Temporal and 
   const ready = await fetch(`${base}/readyz`);
   expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready' } });
 
-  const lost = createGateway({ onboardings: new OnboardingClient(new Client({ connection: h.client.connection, namespace: 'no-such-namespace' })), secret: SECRET });
+  const lost = createGateway({ onboardings: new OnboardingClient(new Client({ connection: h.client.connection, namespace: 'no-such-namespace', dataConverter: dataConverter() })), secret: SECRET });
   const url = await lost.listen({ port: 0, host: '127.0.0.1' });
   try {
     const res = await fetch(`${url}/readyz`);

@@ -5,6 +5,7 @@
  * Plain JS loading our TypeScript through tsx: jest's moduleNameMapper (which maps our `.js`
  * import suffixes to `.ts`) does not apply to globalSetup, but tsx resolves them.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,4 +27,19 @@ export default async function globalSetup() {
   process.env.WORKFLOW_LOGIC_NAMESPACE = 'workflow-logic';
   process.env.TEMPORAL_DEV_SERVER_PID = String(server.pid);
   process.env.WORKFLOW_BUNDLE_FILE = path.join(globalThis.__TEST_RUN_DIR__, 'workflow-bundle.json');
+  useRunPayloadKey();
+}
+
+/**
+ * Tests run with payload encryption on, under a key made for this run and held only in its
+ * environment (never written to the repo): whatever the developer's shell says about keys.
+ */
+export function useRunPayloadKey() {
+  delete process.env.PAYLOAD_KEY_FILE;
+  delete process.env.PAYLOAD_ENCRYPTION;
+  // The temporal CLI reads these: a developer's own codec settings must not decrypt what a test
+  // reads as someone without the key.
+  delete process.env.TEMPORAL_CODEC_ENDPOINT;
+  delete process.env.TEMPORAL_CODEC_AUTH;
+  process.env.PAYLOAD_KEYS = `test-run-${Date.now()}:${randomBytes(32).toString('base64')}`;
 }

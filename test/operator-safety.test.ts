@@ -16,7 +16,7 @@ import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { allUsers, liveUsers, startSagaHarness, UNTHROTTLED, type SagaHarness } from './support/saga-harness.js';
 import { sandboxPorts, startSandboxProcess } from './support/sandbox-process.js';
-import { connectWorker, temporalConfig, workflowBundle } from './support/temporal.js';
+import { connectWorker, dataConverter, temporalConfig, workflowBundle } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
 
 let h: SagaHarness;
@@ -47,6 +47,7 @@ test('sandboxes restarted between create and undo hand the id to another account
     namespace: temporalConfig().namespace,
     activities: createVendorActivities(sandboxVendorsConfig(sandbox.urls)),
     ratePerSecond: UNTHROTTLED,
+    dataConverter: dataConverter(),
     workflowBundle: await workflowBundle(),
   });
   try {

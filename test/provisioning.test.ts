@@ -17,7 +17,7 @@ import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { liveUsers, UNTHROTTLED } from './support/saga-harness.js';
-import { connectClient, connectWorker, temporalConfig, temporalEnv, workflowBundle } from './support/temporal.js';
+import { connectClient, connectWorker, dataConverter, temporalConfig, temporalEnv, workflowBundle } from './support/temporal.js';
 import { vendorEnvironment } from '../config/environment.js';
 import { spawnWorkerProcess } from './support/worker-process.js';
 
@@ -43,6 +43,7 @@ test('examples/new-hire.json (HR fields only) with examples/rules.yaml: each ven
       activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
       ratePerSecond: UNTHROTTLED,
       workflowBundle: await workflowBundle(),
+      dataConverter: dataConverter(),
       rules: loadProvisioningRules(path.join(root, 'examples/rules.yaml')),
     });
     const { handle } = await new OnboardingClient(client).start(hire);

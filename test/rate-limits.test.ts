@@ -12,7 +12,7 @@ import { VENDORS } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { liveUsers } from './support/saga-harness.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
-import { connectClient, connectWorker, temporalConfig, workflowBundle } from './support/temporal.js';
+import { connectClient, connectWorker, dataConverter, temporalConfig, workflowBundle } from './support/temporal.js';
 
 const WAVE = 12;
 
@@ -33,6 +33,7 @@ test(`a wave of ${WAVE} hires at the shipped limits all complete, one user each,
       activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls), ratePerSecond),
       ratePerSecond,
       workflowBundle: await workflowBundle(),
+      dataConverter: dataConverter(),
     });
     const onboardings = new OnboardingClient(client);
     const hires = Array.from({ length: WAVE }, () => uniqueHire('wave', { vendors: { meetbit: { departmentId: 7 }, partoo: { inviteAt: new Date(0).toISOString() } } }));

@@ -14,7 +14,7 @@ import { ONBOARDING_AWAITING, ONBOARDING_MANUAL_CLEANUP, ONBOARDING_STATUS, ONBO
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import { uniqueHire } from './support/hires.js';
 import { COMMITTED_HISTORIES_DIR, readHistories, recordHistory, runHistoriesDir } from './support/histories.js';
-import { workflowBundle } from './support/temporal.js';
+import { dataConverter, workflowBundle } from './support/temporal.js';
 import { Worker } from '@temporalio/worker';
 import { allUsers, invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
 import { waitForStatus } from './support/wait.js';
@@ -262,7 +262,7 @@ test('replaying the recorded histories with the current workflow code is determi
   const histories = [...readHistories(runHistoriesDir()), ...readHistories(COMMITTED_HISTORIES_DIR)];
   expect(histories.length).toBeGreaterThanOrEqual(10);
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: dataConverter() }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);

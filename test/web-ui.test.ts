@@ -1,22 +1,28 @@
 /**
  * What an operator sees in the Temporal Web UI, checked in a real browser: a second dev server,
- * this one with the UI, the real workers and sandboxes, and headless Chromium driving UI 2.42.
- * An onboarding held for approval is found in the list by its search attribute; its page shows it
- * Running, its search attributes, its summary and its current details (the vendor table and what it
- * waits for). Approved, it completes and the page says so. A rejected one reads as rejected, never
- * "Failed". Screenshots go to test-results/ (docs/ with UPDATE_SCREENSHOTS=1, for the README).
+ * this one with the UI pointed at our codec server (`--ui-codec-endpoint`), the real workers and
+ * sandboxes, and headless Chromium driving UI 2.42. Payloads are encrypted with the run's key: the
+ * browser decrypts them through the codec server. An onboarding held for approval is found in the
+ * list by its search attribute; its page shows it Running, its input, its search attributes, its
+ * summary and its current details (the vendor table and what it waits for). Approved, it
+ * completes and the page says so. A rejected one reads as rejected, never "Failed". With the
+ * codec server stopped, the page still opens and shows the payloads encrypted, nothing of the
+ * hire. Screenshots go to test-results/ (docs/ with UPDATE_SCREENSHOTS=1, for the README).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { createVendorActivities } from '../activities/index.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { OnboardingClient } from '../client/onboarding-client.js';
+import { PayloadEncryptionCodec } from '../codec/encryption-codec.js';
+import { createCodecServer } from '../codec/server.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
-import { startDevServer, type DevServer } from '../scripts/dev-server.js';
+import { freePort, startDevServer, type DevServer } from '../scripts/dev-server.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
 import { approveSignal, progressQuery } from '../workflows/definitions.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
@@ -24,13 +30,14 @@ import { VENDOR_LABELS, VENDORS } from '../workflows/vendors.js';
 import { frameWithText, launchChromium } from './support/browser.js';
 import { uniqueHire } from './support/hires.js';
 import { UNTHROTTLED } from './support/saga-harness.js';
-import { workflowBundle } from './support/temporal.js';
+import { dataConverter, payloadEncryption, workflowBundle } from './support/temporal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Tests write only to ignored folders; the README's pictures are refreshed on purpose. */
 const SCREENSHOTS = path.join(root, process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results');
 const SCREENSHOT = path.join(SCREENSHOTS, 'web-ui.png');
 const LIST_SCREENSHOT = path.join(SCREENSHOTS, 'web-ui-list.png');
+const ENCRYPTED_SCREENSHOT = path.join(root, 'test-results', 'web-ui-codec-down.png');
 
 /**
  * The list's columns as an operator sets them once with "Configure Columns" (the UI keeps them in
@@ -49,6 +56,7 @@ const LIST_COLUMNS = [
 const UI_TIMEOUT = 30_000;
 
 let server: DevServer | undefined;
+let codecServer: FastifyInstance | undefined;
 let sandboxes: Sandboxes | undefined;
 let connection: Connection | undefined;
 let workerConnection: NativeConnection | undefined;
@@ -58,10 +66,17 @@ let releaseWorkers: () => void = () => {};
 let workersRun: Promise<unknown> = Promise.resolve();
 
 beforeAll(async () => {
-  server = await startDevServer({ ui: true, logDir: process.env.TEST_RUN_DIR });
+  // The codec server answers the UI's origin only, so the UI's port is chosen first; the UI is
+  // then started pointing at the codec server, as `npm start` does.
+  const uiPort = await freePort();
+  const encryption = payloadEncryption();
+  if (!encryption.encrypt) throw new Error('the tests run with payload encryption on');
+  codecServer = createCodecServer({ codec: new PayloadEncryptionCodec(encryption.keys), uiOrigins: [`http://127.0.0.1:${uiPort}`] });
+  const codecUrl = await codecServer.listen({ host: '127.0.0.1', port: 0 });
+  server = await startDevServer({ ui: true, uiPort, uiCodecEndpoint: codecUrl, logDir: process.env.TEST_RUN_DIR });
   sandboxes = await startSandboxes({ rateLimits: false });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: server.namespace });
+  client = new Client({ connection, namespace: server.namespace, dataConverter: dataConverter() });
   // Once per test file (each has its own module registry); test/support/temporal.ts's
   // connectWorker would dial the global server, not this one.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -71,6 +86,7 @@ beforeAll(async () => {
     namespace: server.namespace,
     activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
     ratePerSecond: UNTHROTTLED,
+    dataConverter: dataConverter(),
     workflowBundle: await workflowBundle(),
   });
   const released = new Promise<void>((resolve) => (releaseWorkers = resolve));
@@ -93,6 +109,7 @@ afterAll(async () => {
     ['client connection', () => connection?.close()],
     ['sandboxes', () => sandboxes?.stop()],
     ['dev server', () => server?.stop()],
+    ['codec server', () => codecServer?.close()],
   ];
   const errors: string[] = [];
   for (const [name, step] of steps) {
@@ -159,6 +176,9 @@ test('the Web UI finds an onboarding held for approval, shows its state and deta
     await header.getByText(workflowId, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
     await header.getByText('Running', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
     await page.getByText('onboardNewHire', { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    // The input, stored encrypted, decrypted in the browser through the codec server.
+    await page.getByText(`"email": "${hire.email}"`).first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('main').innerText()).toContain(`"lastName": "${hire.lastName}"`);
 
     // Search attributes: shown as JSON in their own tab.
     await openTab(page, 'Search Attributes');
@@ -238,3 +258,49 @@ test('a rejected onboarding reads as rejected in the list and on its page, never
     await context.close();
   }
 }, 150_000);
+
+test('with the codec server stopped, the page still opens and shows the payloads encrypted: nothing of the hire, no error page', async () => {
+  const hire = uniqueHire('ui-encrypted', { firstName: 'Zoë-Marguerite' });
+  const { handle, workflowId } = await new OnboardingClient(client).start(hire);
+  await waitForAwaitingApproval(handle);
+  await codecServer!.close();
+
+  const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server!.uiUrl}/namespaces/${server!.namespace}/workflows/${workflowId}`);
+    const header = page.getByTestId('workflow-id-heading').locator('xpath=../..');
+    await header.getByText(workflowId, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await header.getByText('Running', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    // The UI says why it cannot decrypt, and shows the input as stored: encrypted, with its key id.
+    await page.getByText('Codec Server could not connect').filter({ visible: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    const encoding = Buffer.from('binary/encrypted').toString('base64');
+    await page.getByText(`"encoding": "${encoding}"`).first().waitFor({ timeout: UI_TIMEOUT });
+    const keyId = (payloadEncryption() as { keys: { id: string }[] }).keys.at(-1)!.id;
+    expect(await page.locator('main').innerText()).toContain(`"encryption-key-id": "${Buffer.from(keyId).toString('base64')}"`);
+    mkdirSync(path.dirname(ENCRYPTED_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: ENCRYPTED_SCREENSHOT, fullPage: true });
+
+    // The summary, the activities' summaries and the current details are encrypted too: the UI
+    // cannot show them, and shows nothing of them.
+    await openTab(page, 'User Metadata');
+    await page.getByText('Current Details', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    await frameWithText(page, 'No Current Details', UI_TIMEOUT);
+    await page.getByText('Decoding failed').first().waitFor({ timeout: UI_TIMEOUT });
+    for (const frame of page.frames()) {
+      const text = await frame.locator('body').innerText().catch(() => '');
+      expect(text).not.toContain(hire.firstName);
+      expect(text).not.toContain(hire.email);
+      expect(text).not.toContain('Status: awaiting-approval');
+    }
+  } finally {
+    await context.close();
+    await onboardingsCleanup(handle);
+  }
+}, 150_000);
+
+/** Lets the waiting onboarding end (rolled back) so its activities do not outlive the suite. */
+async function onboardingsCleanup(handle: WorkflowHandle<typeof onboardNewHire>) {
+  await new OnboardingClient(client).reject(handle.workflowId, { by: 'ui-test' });
+  await handle.result();
+}

@@ -18,7 +18,7 @@ import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.
 import { uniqueHire } from './support/hires.js';
 import { UNTHROTTLED } from './support/saga-harness.js';
 import { ScriptedVendors, type HireScript } from './support/scripted-vendors.js';
-import { connectClient, connectWorker, workflowBundle } from './support/temporal.js';
+import { connectClient, connectWorker, dataConverter, workflowBundle } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
 
 const NAMESPACE = process.env.WORKFLOW_LOGIC_NAMESPACE!;
@@ -46,6 +46,7 @@ beforeAll(async () => {
     namespace: NAMESPACE,
     activities: vendors.activities(),
     ratePerSecond: UNTHROTTLED,
+    dataConverter: dataConverter(),
     workflowBundle: await workflowBundle(),
   });
   workersDone = runOnboardingWorkers(workers, new Promise<void>((resolve) => (stopWorkers = resolve)));

@@ -3,6 +3,10 @@
  * One JSON object per line when stderr is not a terminal (log shippers), readable text when it is.
  * Errors in the metadata are written out (name, message, failure type, cause): JSON.stringify alone
  * turns an Error into `{}`, which is what a 3 a.m. reader would otherwise get.
+ *
+ * Logs are not encrypted, so what they say about people is kept to ids: the activities clear
+ * the hire's own values from failures, the workflow logs no names; as a last guard, anything
+ * shaped like an email address is replaced here (a vendor's words may name another account).
  */
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
 
@@ -21,12 +25,19 @@ export function workerLogger(options: { level?: string; json?: boolean } = {}): 
     if (EXPECTED.test(entry.message)) return;
     const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
     const meta = entry.meta ? (plain(entry.meta) as Record<string, unknown>) : undefined;
+    const message = withoutEmails(entry.message);
     if (json) {
       // time, level and message are the line's own: metadata of the same name must not replace them.
       const { time: _t, level: _l, message: _m, ...rest } = meta ?? {};
-      console.error(JSON.stringify({ time, level: entry.level, message: entry.message, ...rest }));
-    } else console.error(`${time} [${entry.level}] ${entry.message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+      console.error(withoutEmails(JSON.stringify({ time, level: entry.level, message, ...rest })));
+    } else console.error(`${time} [${entry.level}] ${message}${meta ? ` ${withoutEmails(JSON.stringify(meta))}` : ''}`);
   });
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+export function withoutEmails(text: string): string {
+  return text.replace(EMAIL, '<email>');
 }
 
 /** The metadata with every Error replaced by what it says. */

@@ -8,7 +8,8 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
 import { loadProvisioningRules, RulesFileError, type ProvisioningRules } from '../activities/provisioning-rules.js';
 import { checkRuleReferences } from '../activities/rule-references.js';
-import { ConfigError, connectProblem, loadConfig, vendorVariables, type ServedVendors } from '../config/environment.js';
+import { onboardingDataConverter } from '../codec/data-converter.js';
+import { ConfigError, connectProblem, describePayloadEncryption, loadConfig, vendorVariables, type ServedVendors } from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
 import { startHealthServer, type HealthServer } from './health.js';
@@ -27,12 +28,12 @@ function fail(message: string, meta?: Record<string, unknown>): never {
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(['temporal', 'vendors', 'worker']);
+    config = loadConfig(['temporal', 'vendors', 'worker', 'payloadEncryption']);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     fail(err.message, { problems: err.problems });
   }
-  const { temporal, vendors, worker } = config;
+  const { temporal, vendors, worker, payloadEncryption } = config;
   const activities = createVendorActivities(vendors, worker.ratePerSecond);
   const served = servedVendors(activities);
   const off = VENDORS.filter((v) => !served.includes(v));
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       activities,
       ratePerSecond: worker.ratePerSecond,
+      dataConverter: onboardingDataConverter(payloadEncryption),
       shutdownGraceMs: worker.shutdownGraceMs,
       maxCachedWorkflows: worker.maxCachedWorkflows,
       rules,
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         (off.length > 0 ? `; off (their variables are unset, onboardings asking for them fail at once): ${off.map((v) => VENDOR_LABELS[v]).join(', ')}` : ''),
       { served, off },
     );
+    logger.info(describePayloadEncryption(payloadEncryption));
     if (worker.metricsBind) logger.info(`Prometheus metrics on http://${worker.metricsBind}/metrics`);
     if (health) logger.info(`Health on ${health.url}`);
     logger.info(`Stop with Ctrl-C or SIGTERM (running activities get ${worker.shutdownGraceMs / 1000} s to finish).`);

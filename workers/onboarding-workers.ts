@@ -6,6 +6,7 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createPreparationActivities } from '../activities/prepare.js';
 import type { ProvisioningRules } from '../activities/provisioning-rules.js';
+import type { OnboardingDataConverter } from '../codec/data-converter.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
@@ -23,7 +24,12 @@ export interface OnboardingWorkersOptions {
   ratePerSecond: Record<VendorName, number>;
   /** How long a stopping worker lets running activities finish before cancelling them (default 0: at once). */
   shutdownGraceMs?: number;
-  /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
+  /** `onboardingDataConverter(config.payloadEncryption)`: the same one the clients use, or nothing reads what the other wrote. */
+  dataConverter: OnboardingDataConverter;
+  /**
+   * A pre-built bundle (tests build one per run, with WORKFLOW_BUNDLE_OPTIONS: workflow failures
+   * are encrypted too); otherwise the workflows are bundled here.
+   */
   workflowBundle?: WorkflowBundleOption;
   /**
    * How many onboardings the workflow worker keeps in memory between their steps (the SDK's own
@@ -36,7 +42,7 @@ export interface OnboardingWorkersOptions {
 }
 
 export async function createOnboardingWorkers(options: OnboardingWorkersOptions): Promise<Worker[]> {
-  const { connection, namespace } = options;
+  const { connection, namespace, dataConverter } = options;
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules } };
@@ -46,6 +52,7 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
     Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: WORKFLOW_TASK_QUEUE,
       ...workflowCode,
       // The onboarding's first step runs here, as a local activity: the provisioning rules, the
@@ -58,6 +65,7 @@ export async function createOnboardingWorkers(options: OnboardingWorkersOptions)
       Worker.create({
         connection,
         namespace,
+        dataConverter,
         taskQueue: vendorTaskQueue(vendor),
         activities: activities[vendor],
         maxTaskQueueActivitiesPerSecond: options.ratePerSecond[vendor],

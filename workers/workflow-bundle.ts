@@ -8,13 +8,19 @@
  * module level: everything an onboarding changes lives in objects the workflow function creates
  * (OnboardingState, Rollback), and the SDK's functions find the running workflow at call time.
  * Keep it so: a module-level `let` in workflows/ would be shared by every onboarding.
+ *
+ * A pre-built bundle (tests, bench) carries the failure converter too, so a workflow's failure
+ * messages are encrypted there exactly as in a worker that bundles for itself from its data
+ * converter.
  */
 import { fileURLToPath } from 'node:url';
 import type { BundleOptions } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export const WORKFLOW_BUNDLE_OPTIONS = {
   workflowsPath: WORKFLOWS_PATH,
   preloadModules: ['@temporalio/workflow', '@temporalio/common', WORKFLOWS_PATH],
-} satisfies Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>;
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+} satisfies Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'failureConverterPath'>;

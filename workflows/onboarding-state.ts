@@ -248,7 +248,9 @@ export class OnboardingState {
       return;
     }
     const by = actor(input)?.by;
-    log.warn(`${decision} signal ignored: ${reason}`, { by, status: this.progress.status });
+    // Logs are not encrypted: who sent it and why it was refused (which can name the approver)
+    // are in the progress and the current details, which are.
+    log.warn(`${decision} signal ignored`, { status: this.progress.status });
     this.change((p) => p.ignoredSignals.push({ signal: decision, ...(by && { by }), at: new Date().toISOString(), reason }));
   }
 
@@ -258,7 +260,10 @@ export class OnboardingState {
       // A leftover outranks how it ended: it is what someone must act on.
       p.status = this.hasManualCleanup() ? 'needs-manual-cleanup' : status;
     });
-    log.info(`Onboarding ${status}`, { status: this.progress.status, ...(reason && { reason }) });
+    // A rejection's reason is a person's free text (and names who rejected): it stays in the
+    // encrypted progress and result, out of the log. Other reasons are ours plus vendors' words,
+    // which the activities have already cleared of the hire's values.
+    log.info(`Onboarding ${status}`, { status: this.progress.status, ...(reason && status !== 'rejected' && { reason }) });
   }
 
   private result(status: OnboardingResult['status']): OnboardingResult {

@@ -19,6 +19,7 @@ export default async function globalSetup() {
   const { startCluster, stopCluster } = await tsImport('../../scripts/cluster/cluster.ts', import.meta.url);
   const { freePortBase } = await tsImport('../../scripts/cluster/free-ports.ts', import.meta.url);
   const { killClusterNow } = await tsImport('./kill.ts', import.meta.url);
+  const { useRunPayloadKey } = await import('../global-setup.js');
   // A fresh cluster each run: no workflow of an earlier run may reach this run's workers.
   await stopCluster({ dir: TEST_CLUSTER_DIR });
   rmSync(TEST_CLUSTER_DIR, { recursive: true, force: true });
@@ -33,4 +34,5 @@ export default async function globalSetup() {
   process.env.CLUSTER_TEST_DIR = TEST_CLUSTER_DIR;
   globalThis.__TEST_RUN_DIR__ = mkdtempSync(path.join(os.tmpdir(), 'onboarding-cluster-tests-'));
   process.env.WORKFLOW_BUNDLE_FILE = path.join(globalThis.__TEST_RUN_DIR__, 'workflow-bundle.json');
+  useRunPayloadKey(); // encrypted over mTLS too, with this run's own key
 }

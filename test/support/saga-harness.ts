@@ -10,7 +10,7 @@ import { sandboxVendorsConfig } from '../../sandbox/worker-config.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../../workers/onboarding-workers.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
-import { connectClient, connectWorker, temporalConfig, workflowBundle } from './temporal.js';
+import { connectClient, connectWorker, dataConverter, temporalConfig, workflowBundle } from './temporal.js';
 
 export interface SagaHarness {
   client: Client;
@@ -40,6 +40,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
         namespace: temporalConfig().namespace,
         activities: createVendorActivities(sandboxVendorsConfig(sandboxes.urls)),
         ratePerSecond: UNTHROTTLED,
+        dataConverter: dataConverter(),
         workflowBundle: bundle,
       });
       return (await runOnboardingWorkers(workers, fn())) as R;

@@ -5,12 +5,15 @@
  *
  * Every connection is built from `loadConfig(['temporal'])`, the loader every process uses, from
  * the TEMPORAL_* variables global setup exported: address, namespace and, on the cluster, mTLS.
+ * Every client and worker encrypts payloads with the run's own key (PAYLOAD_KEYS, made by global
+ * setup), through the data converter every process uses.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, type TemporalConfig } from '../../config/environment.js';
+import { onboardingDataConverter, type OnboardingDataConverter } from '../../codec/data-converter.js';
+import { loadConfig, type PayloadEncryptionConfig, type TemporalConfig } from '../../config/environment.js';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/workflow-bundle.js';
 
 /** The run's Temporal settings, as every process reads them. */
@@ -24,14 +27,28 @@ export function temporalAddress(): string {
   return temporalConfig().address;
 }
 
-/** The TEMPORAL_* variables for a process the tests spawn (worker, our CLI, the temporal CLI). */
+/**
+ * The TEMPORAL_* and PAYLOAD_* variables for a process the tests spawn (worker, our CLI, the
+ * temporal CLI): where the server is, and the run's payload key.
+ */
 export function temporalEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TEMPORAL_') && e[1] !== undefined));
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(TEMPORAL|PAYLOAD)_/.test(e[0]) && e[1] !== undefined));
+}
+
+/** The run's payload encryption, as every process reads it. */
+export function payloadEncryption(): PayloadEncryptionConfig {
+  if (!process.env.PAYLOAD_KEYS) throw new Error('PAYLOAD_KEYS is unset: run the tests through jest (global setup makes the run its key)');
+  return loadConfig(['payloadEncryption']).payloadEncryption;
+}
+
+/** The data converter every client and worker of the run uses. */
+export function dataConverter(): OnboardingDataConverter {
+  return onboardingDataConverter(payloadEncryption());
 }
 
 export async function connectClient(namespace = temporalConfig().namespace): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect(temporalConfig().connectionOptions);
-  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace, dataConverter: dataConverter() }), close: () => connection.close() };
 }
 
 let runtimeInstalled = false;

@@ -14,6 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
+  /** The `message` of each log line (the worker logs JSON lines when its output is not a terminal). */
+  messages(): string[];
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
 }
@@ -61,5 +63,19 @@ function spawnWorker(vendors: ServedVendors, overrides: Record<string, string | 
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return { child, output: () => output, messages: () => logMessages(output), exited };
+}
+
+function logMessages(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        const parsed = JSON.parse(line) as { message?: unknown };
+        return typeof parsed.message === 'string' ? parsed.message : line;
+      } catch {
+        return line;
+      }
+    });
 }
