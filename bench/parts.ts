@@ -35,15 +35,15 @@ export function rssBytes(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
 }
 
-/** Spawns `node --import tsx <script>` and resolves once its output says it is ready. */
-async function spawnPart(script: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<Part & { output(): string }> {
+/** Spawns `node --import tsx <script>` and resolves once `ready` (given its output so far) says so. */
+async function spawnPart(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean | Promise<boolean>): Promise<Part & { output(): string }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 120_000;
-  while (!ready.test(output)) {
+  while (!(await ready(output))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${script} did not start:\n${output}`);
@@ -80,7 +80,7 @@ export async function startSandboxPart(): Promise<SandboxPart> {
     SANDBOX_STATE_FILE: 'off',
     ...Object.fromEntries(VENDORS.map((v) => [`SANDBOX_${v.toUpperCase()}_PORT`, String(ports[v])])),
   };
-  const part = await spawnPart('sandbox/main.ts', env, /Configurable through/);
+  const part = await spawnPart('sandbox/main.ts', env, (output) => output.includes('Configurable through'));
   const urls = {} as Record<VendorName, string>;
   const adminUrls = {} as Record<VendorName, string>;
   for (const vendor of VENDORS) {
@@ -120,16 +120,24 @@ export interface WorkerSettings {
 
 /** `npm run worker` against the sandboxes, configured only through its environment. */
 export async function startWorkerPart(temporalAddress: string, sandboxes: SandboxPart, settings: WorkerSettings): Promise<Part> {
+  const healthBind = `127.0.0.1:${await freePort()}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: temporalAddress,
-    LOG_LEVEL: 'WARN',
+    // Logging as shipped (INFO, JSON lines off a terminal): its cost is part of what users get.
+    WORKER_HEALTH_BIND: healthBind,
     PAYLOAD_KEYS: settings.payloadKeys,
     MALLOC_ARENA_MAX: '2', // as `npm run worker` runs it (docs/performance.md)
     ...vendorEnvironment(sandboxVendorsConfig(sandboxes.urls, 10_000)),
     ...(settings.ratePerSecond !== undefined && Object.fromEntries(VENDORS.map((v) => [rateVariable(v), String(settings.ratePerSecond)]))),
     ...(settings.maxCachedWorkflows !== undefined && { WORKER_MAX_CACHED_WORKFLOWS: String(settings.maxCachedWorkflows) }),
   };
-  return spawnPart('workers/main.ts', env, /Worker polling/);
+  // Ready when its health endpoint says it polls every queue (workers/health.ts), whatever it logs.
+  return spawnPart('workers/main.ts', env, () =>
+    fetch(`http://${healthBind}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    ),
+  );
 }
