@@ -4,12 +4,12 @@
  * refusals a real tenant makes (a reference to something that does not exist, a key without the
  * permission) come from the sandbox's tenant fixture (sandbox/tenant.ts), changed per case.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
-import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
-import { client, CREATE, uniqueEmail } from './support.js';
+import type { Sandboxes } from '../../sandbox/index.js';
+import { client, CREATE, uniqueEmail, useSandboxes } from './support.js';
 import { SHARED_SPECS, SPECS_DIR, VendorContract } from './openapi.js';
 
 interface Case {
@@ -284,29 +284,24 @@ const CASES: Record<VendorName, Case[]> = {
   ],
 };
 
-let sandboxes: Sandboxes;
-beforeAll(async () => {
-  sandboxes = await startSandboxes({ rateLimits: false });
-});
-afterAll(() => sandboxes.stop());
+const suite = useSandboxes();
 
 describe.each(VENDORS)('%s create contract', (vendor) => {
   const contract = new VendorContract(vendor);
   const produced = new Set<number>();
-  beforeEach(() => sandboxes.vendors[vendor].reset());
 
   test.each(CASES[vendor])('$title → $status', async (c) => {
     const email = uniqueEmail(vendor);
-    await c.before?.(sandboxes, email);
+    await c.before?.(suite.sandboxes, email);
     const body = c.body(email);
     if (typeof body === 'string') {
       expect(c.contract).toBe('invalid');
     } else {
       expect(contract.requestErrors(body).length === 0 ? 'valid' : 'invalid').toBe(c.contract);
     }
-    const usersBefore = sandboxes.vendors[vendor].users().length;
+    const usersBefore = suite.sandboxes.vendors[vendor].users().length;
 
-    const answer = await client(sandboxes)(vendor, 'POST', CREATE[vendor].path, {
+    const answer = await suite.call(vendor, 'POST', CREATE[vendor].path, {
       ...(typeof body === 'string' ? { body } : { json: body }),
       anonymous: c.anonymous,
       headers: c.headers,
@@ -320,7 +315,7 @@ describe.each(VENDORS)('%s create contract', (vendor) => {
       expect(BEYOND_OPENAPI[vendor]).toContain(answer.status);
     }
     // Only successful creates leave a new user behind.
-    expect(sandboxes.vendors[vendor].users().length - usersBefore).toBe(c.status < 300 ? 1 : 0);
+    expect(suite.sandboxes.vendors[vendor].users().length - usersBefore).toBe(c.status < 300 ? 1 : 0);
   });
 
   test('every create status the contract documents was produced', () => {

@@ -1,23 +1,17 @@
 /** Fault injection, in-process and through the admin API, scoped by method and path. */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { got } from 'got';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
-import { client, CREATE, uniqueEmail } from './support.js';
+import { client, CREATE, uniqueEmail, useSandboxes } from './support.js';
 
-let sandboxes: Sandboxes;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sandboxes = await startSandboxes({ rateLimits: false });
-  call = client(sandboxes);
-});
-afterAll(() => sandboxes.stop());
-beforeEach(() => Object.values(sandboxes.vendors).forEach((v) => v.reset()));
+const suite = useSandboxes();
+const { call } = suite;
 
 const createNetbird = (email = uniqueEmail('nb')) => call('netbird', 'POST', '/users', { json: CREATE.netbird.body(email) });
 
 describe('latency', () => {
   test('a fixed delay holds every matching answer', async () => {
-    sandboxes.vendors.netbird.addFault({ kind: 'latency', ms: 150, match: { method: 'GET' } });
+    suite.sandboxes.vendors.netbird.addFault({ kind: 'latency', ms: 150, match: { method: 'GET' } });
     let started = Date.now();
     await call('netbird', 'GET', '/users');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -27,7 +21,7 @@ describe('latency', () => {
   });
 
   test('a random range stays within its bounds', async () => {
-    sandboxes.vendors.siit.addFault({ kind: 'latency', ms: [50, 120] });
+    suite.sandboxes.vendors.siit.addFault({ kind: 'latency', ms: [50, 120] });
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
       await call('siit', 'GET', '/users');
@@ -54,18 +48,18 @@ describe('latency', () => {
 
 describe('error rate', () => {
   test('rate 1 fails everything with the vendor 500, rate 0 nothing', async () => {
-    sandboxes.vendors.meetbit.addFault({ kind: 'error-rate', rate: 1 });
+    suite.sandboxes.vendors.meetbit.addFault({ kind: 'error-rate', rate: 1 });
     const failed = await call('meetbit', 'GET', '/users');
     expect(failed.status).toBe(500);
     expect(failed.contentType).toMatch(/^text\/plain/);
     expect(failed.body).toBe('An unexpected error occurred.');
-    sandboxes.vendors.meetbit.clearFaults();
-    sandboxes.vendors.meetbit.addFault({ kind: 'error-rate', rate: 0 });
+    suite.sandboxes.vendors.meetbit.clearFaults();
+    suite.sandboxes.vendors.meetbit.addFault({ kind: 'error-rate', rate: 0 });
     expect((await call('meetbit', 'GET', '/users')).status).toBe(200);
   });
 
   test('a partial rate fails some and serves the rest', async () => {
-    sandboxes.vendors.partoo.addFault({ kind: 'error-rate', rate: 0.5 });
+    suite.sandboxes.vendors.partoo.addFault({ kind: 'error-rate', rate: 0.5 });
     const statuses = await Promise.all(Array.from({ length: 60 }, () => call('partoo', 'GET', '/user/search').then((a) => a.status)));
     expect(statuses.filter((s) => s === 500).length).toBeGreaterThan(5);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(5);
@@ -75,7 +69,7 @@ describe('error rate', () => {
 
 describe('429 bursts', () => {
   test('with Retry-After, then the vendor answers again', async () => {
-    sandboxes.vendors.partoo.addFault({ kind: 'burst-429', count: 2, retryAfterSeconds: 7 });
+    suite.sandboxes.vendors.partoo.addFault({ kind: 'burst-429', count: 2, retryAfterSeconds: 7 });
     for (let i = 0; i < 2; i++) {
       const limited = await call('partoo', 'GET', '/user/search');
       expect(limited.status).toBe(429);
@@ -85,7 +79,7 @@ describe('429 bursts', () => {
   });
 
   test('without Retry-After, in the vendor body', async () => {
-    sandboxes.vendors.meetergo.addFault({ kind: 'burst-429', count: 1 });
+    suite.sandboxes.vendors.meetergo.addFault({ kind: 'burst-429', count: 1 });
     const limited = await call('meetergo', 'GET', '/user');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBeUndefined();
@@ -95,7 +89,7 @@ describe('429 bursts', () => {
 
 describe('fail the next N calls', () => {
   test('only creates fail, with the chosen status and body, N times', async () => {
-    sandboxes.vendors.netbird.addFault({ kind: 'fail-next', count: 2, status: 503, body: { message: 'maintenance', code: 503 }, match: { method: 'POST', path: '^/users$' } });
+    suite.sandboxes.vendors.netbird.addFault({ kind: 'fail-next', count: 2, status: 503, body: { message: 'maintenance', code: 503 }, match: { method: 'POST', path: '^/users$' } });
     expect((await call('netbird', 'GET', '/users')).status).toBe(200);
     for (let i = 0; i < 2; i++) {
       const failed = await createNetbird();
@@ -103,19 +97,19 @@ describe('fail the next N calls', () => {
       expect(failed.body).toEqual({ message: 'maintenance', code: 503 });
     }
     expect((await createNetbird()).status).toBe(200);
-    expect(sandboxes.vendors.netbird.users()).toHaveLength(1);
-    expect(sandboxes.vendors.netbird.faults()).toEqual([]);
+    expect(suite.sandboxes.vendors.netbird.users()).toHaveLength(1);
+    expect(suite.sandboxes.vendors.netbird.faults()).toEqual([]);
   });
 
   test('without a body, the vendor words the failure', async () => {
-    sandboxes.vendors.siit.addFault({ kind: 'fail-next', count: 1, status: 502 });
+    suite.sandboxes.vendors.siit.addFault({ kind: 'fail-next', count: 1, status: 502 });
     const failed = await call('siit', 'GET', '/users');
     expect(failed.status).toBe(502);
     expect(failed.body).toEqual({ error: 'Error' });
   });
 
   test('a delete-only fault leaves creates alone', async () => {
-    sandboxes.vendors.partoo.addFault({ kind: 'fail-next', count: 1, status: 500, match: { method: 'DELETE' } });
+    suite.sandboxes.vendors.partoo.addFault({ kind: 'fail-next', count: 1, status: 500, match: { method: 'DELETE' } });
     const created = await call('partoo', 'POST', '/user', { json: CREATE.partoo.body(uniqueEmail('p')) });
     expect(created.status).toBe(200);
     expect((await call('partoo', 'DELETE', `/user/${created.body.id}`)).status).toBe(500);
@@ -125,31 +119,31 @@ describe('fail the next N calls', () => {
 
 describe('lost responses', () => {
   test('500 after commit: the user exists though the client saw a failure', async () => {
-    sandboxes.vendors.meetergo.addFault({ kind: 'lost-response', count: 1, mode: '500', match: { method: 'POST' } });
+    suite.sandboxes.vendors.meetergo.addFault({ kind: 'lost-response', count: 1, mode: '500', match: { method: 'POST' } });
     const email = uniqueEmail('lost');
     const lost = await call('meetergo', 'POST', '/user', { json: CREATE.meetergo.body(email) });
     expect(lost.status).toBe(500);
     expect(lost.body).toEqual({ statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' });
-    expect(sandboxes.vendors.meetergo.users().map((u) => u.email)).toEqual([email]);
-    const [logged] = sandboxes.vendors.meetergo.requests();
+    expect(suite.sandboxes.vendors.meetergo.users().map((u) => u.email)).toEqual([email]);
+    const [logged] = suite.sandboxes.vendors.meetergo.requests();
     expect(logged).toMatchObject({ status: 500, committedStatus: 201, fault: 'lost-response' });
     // A retry now meets the duplicate: exactly what a saga must be ready for.
     expect((await call('meetergo', 'POST', '/user', { json: CREATE.meetergo.body(email) })).status).toBe(409);
   });
 
   test('dropped connection after commit: the client gets a socket error, the sandbox keeps serving', async () => {
-    sandboxes.vendors.siit.addFault({ kind: 'lost-response', count: 1, mode: 'drop' });
+    suite.sandboxes.vendors.siit.addFault({ kind: 'lost-response', count: 1, mode: 'drop' });
     const email = uniqueEmail('drop');
     await expect(call('siit', 'POST', '/users', { json: CREATE.siit.body(email) })).rejects.toThrow();
-    expect(sandboxes.vendors.siit.users().map((u) => u.email)).toEqual([email]);
+    expect(suite.sandboxes.vendors.siit.users().map((u) => u.email)).toEqual([email]);
     const found = await call('siit', 'GET', `/users?email_in[]=${encodeURIComponent(email)}`);
     expect(found.body.results).toHaveLength(1);
-    expect(sandboxes.vendors.siit.requests()[0]).toMatchObject({ status: 0, committedStatus: 201, fault: 'lost-response' });
+    expect(suite.sandboxes.vendors.siit.requests()[0]).toMatchObject({ status: 0, committedStatus: 201, fault: 'lost-response' });
   });
 });
 
 describe('admin API', () => {
-  const admin = (vendor: keyof Sandboxes['adminUrls'], path: string) => `${sandboxes.adminUrls[vendor]}${path}`;
+  const admin = (vendor: keyof Sandboxes['adminUrls'], path: string) => `${suite.sandboxes.adminUrls[vendor]}${path}`;
 
   test('faults can be added, listed and cleared over HTTP', async () => {
     const added = await got.post(admin('netbird', '/faults'), {
@@ -159,7 +153,7 @@ describe('admin API', () => {
     expect((await createNetbird()).status).toBe(500);
     expect(await got(admin('netbird', '/faults')).json()).toEqual([{ kind: 'latency', ms: [1, 2] }]);
     expect((await got.delete(admin('netbird', '/faults'))).statusCode).toBe(204);
-    expect(sandboxes.vendors.netbird.faults()).toEqual([]);
+    expect(suite.sandboxes.vendors.netbird.faults()).toEqual([]);
   });
 
   test('a malformed fault is refused with the reason', async () => {

@@ -11,22 +11,7 @@ import path from 'node:path';
 import { optionsFromEnv } from '../../sandbox/config.js';
 import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
-import { client, CREATE, uniqueEmail } from './support.js';
-
-const ID_OF: Record<VendorName, (body: any) => string> = {
-  netbird: (b) => b.id,
-  siit: (b) => b.result.uid,
-  meetbit: (b) => String(b.data.id),
-  meetergo: (b) => b.userId,
-  partoo: (b) => b.id,
-};
-const UNDO: Record<VendorName, { method: 'DELETE' | 'PATCH'; path: string }> = {
-  netbird: { method: 'DELETE', path: '/users/:id' },
-  siit: { method: 'PATCH', path: '/users/:id/archive' },
-  meetbit: { method: 'DELETE', path: '/users/:id' },
-  meetergo: { method: 'DELETE', path: '/user/:id' },
-  partoo: { method: 'DELETE', path: '/user/:id' },
-};
+import { client, CREATE, CREATED_ID, UNDO, uniqueEmail } from './support.js';
 
 let dir: string;
 let stateFile: string;
@@ -55,7 +40,7 @@ async function stop(sandboxes: Sandboxes): Promise<void> {
 async function create(sandboxes: Sandboxes, vendor: VendorName): Promise<string> {
   const answer = await client(sandboxes)(vendor, 'POST', CREATE[vendor].path, { json: CREATE[vendor].body(uniqueEmail(vendor)) });
   expect(answer.status).toBeLessThan(300);
-  return ID_OF[vendor](answer.body);
+  return CREATED_ID[vendor](answer.body);
 }
 
 /** In each vendor: one user kept, one undone; Partoo's kept user invited once. */

@@ -3,26 +3,17 @@
  * each vendor answers for a user it holds, an unknown id, and a user already undone. NetBird has
  * no such call (BEYOND-CREATE.md): its list is the only read, and GET on a user's path is 405.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { Method } from 'got';
-import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import type { VendorName } from '../../workflows/vendors.js';
-import { client, CREATE, uniqueEmail, type Answer } from './support.js';
+import { CREATE, CREATED_ID, UNDO, uniqueEmail, useSandboxes, type Answer } from './support.js';
 import { VendorContract } from './openapi.js';
 
-let sandboxes: Sandboxes;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sandboxes = await startSandboxes({ rateLimits: false });
-  call = client(sandboxes);
-});
-afterAll(() => sandboxes.stop());
-beforeEach(() => Object.values(sandboxes.vendors).forEach((v) => v.reset()));
+const suite = useSandboxes();
+const { call } = suite;
 
 interface ReadCase {
   vendor: VendorName;
-  idOf: (created: any) => string;
   read: string;
   /** The user object inside the answer. */
   userOf: (body: any) => any;
@@ -30,7 +21,6 @@ interface ReadCase {
   schema?: string;
   unknownId: string;
   unknown: { status: number; body: unknown };
-  undo: { method: Method; path: string };
   /** What reading the undone user answers. */
   afterUndo: (answer: Answer) => void;
 }
@@ -38,45 +28,37 @@ interface ReadCase {
 const CASES: ReadCase[] = [
   {
     vendor: 'siit',
-    idOf: (b) => b.result.uid,
     read: '/users/:id',
     userOf: (b) => b.result,
     schema: '/components/schemas/created_user_object',
     unknownId: 'u_nobody',
     unknown: { status: 404, body: { error: 'Not found' } },
-    undo: { method: 'PATCH', path: '/users/:id/archive' },
     // Siit never deletes: an archived user is read with archived_at set.
     afterUndo: (a) => expect([a.status, typeof a.body.result.archived_at]).toEqual([200, 'string']),
   },
   {
     vendor: 'meetbit',
-    idOf: (b) => String(b.data.id),
     read: '/users/:id',
     userOf: (b) => b.data,
     schema: '/components/responses/UserResponse/content/application~1json/schema',
     unknownId: '987654321',
     unknown: { status: 404, body: 'Resource object does not exist.' },
-    undo: { method: 'DELETE', path: '/users/:id' },
     afterUndo: (a) => expect([a.status, a.body]).toEqual([404, 'Resource object does not exist.']),
   },
   {
     vendor: 'meetergo',
-    idOf: (b) => b.userId,
     read: '/user/:id',
     userOf: (b) => b,
     unknownId: randomUUID(),
     unknown: { status: 404, body: { statusCode: 404, message: 'User not found', error: 'Not Found' } },
-    undo: { method: 'DELETE', path: '/user/:id' },
     afterUndo: (a) => expect([a.status, a.body]).toEqual([404, { statusCode: 404, message: 'User not found', error: 'Not Found' }]),
   },
   {
     vendor: 'partoo',
-    idOf: (b) => b.id,
     read: '/user/:id',
     userOf: (b) => b,
     unknownId: '0123456789abcdef01234567',
     unknown: { status: 404, body: { errors: { json: 'Resource not found' } } },
-    undo: { method: 'DELETE', path: '/user/:id' },
     afterUndo: (a) => expect([a.status, a.body]).toEqual([404, { errors: { json: 'Resource not found' } }]),
   },
 ];
@@ -87,7 +69,7 @@ describe.each(CASES)('$vendor: read by id', (c) => {
   test('a user it holds: the same user the create made, in the documented shape', async () => {
     const email = uniqueEmail(c.vendor);
     const created = await call(c.vendor, 'POST', CREATE[c.vendor].path, { json: CREATE[c.vendor].body(email) });
-    const id = c.idOf(created.body);
+    const id = CREATED_ID[c.vendor](created.body);
     const read = await call(c.vendor, 'GET', path(id));
     expect(read.status).toBe(200);
     const user = c.userOf(read.body);
@@ -95,7 +77,7 @@ describe.each(CASES)('$vendor: read by id', (c) => {
     expect(String(user.id ?? user.uid)).toBe(id);
     if (c.schema) expect(new VendorContract(c.vendor).schemaErrors(c.schema, read.body)).toEqual([]);
     // The body the control API shows is the one the vendor serves.
-    expect(sandboxes.vendors[c.vendor].users().find((u) => u.id === id)?.body).toEqual(user);
+    expect(suite.sandboxes.vendors[c.vendor].users().find((u) => u.id === id)?.body).toEqual(user);
   });
 
   test('an unknown id', async () => {
@@ -105,8 +87,8 @@ describe.each(CASES)('$vendor: read by id', (c) => {
 
   test('a user already undone', async () => {
     const created = await call(c.vendor, 'POST', CREATE[c.vendor].path, { json: CREATE[c.vendor].body(uniqueEmail(c.vendor)) });
-    const id = c.idOf(created.body);
-    expect((await call(c.vendor, c.undo.method, c.undo.path.replace(':id', id))).status).toBeLessThan(300);
+    const id = CREATED_ID[c.vendor](created.body);
+    expect((await call(c.vendor, UNDO[c.vendor].method, UNDO[c.vendor].path.replace(':id', id))).status).toBeLessThan(300);
     c.afterUndo(await call(c.vendor, 'GET', path(id)));
   });
 });

@@ -3,39 +3,25 @@
  * refusals it causes beyond create (reads, deletes, invites by a key without the permission).
  * Create's refusals are in contract.test.ts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { got, type Method } from 'got';
 import { optionsFromEnv } from '../../sandbox/config.js';
 import { DEFAULT_TENANTS, startSandboxes, type Sandboxes } from '../../sandbox/index.js';
 import type { VendorName } from '../../workflows/vendors.js';
-import { client, CREATE, uniqueEmail } from './support.js';
+import { client, CREATE, CREATED_ID, uniqueEmail, useSandboxes } from './support.js';
 import { VendorContract } from './openapi.js';
 
-let sandboxes: Sandboxes;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sandboxes = await startSandboxes({ rateLimits: false });
-  call = client(sandboxes);
-});
-afterAll(() => sandboxes.stop());
-beforeEach(() => Object.values(sandboxes.vendors).forEach((v) => v.reset()));
+const suite = useSandboxes();
+const { call } = suite;
 
-/** The created user's id, from each vendor's create answer. */
-const ID_OF: Record<VendorName, (body: any) => string> = {
-  netbird: (b) => b.id,
-  siit: (b) => b.result.uid,
-  meetbit: (b) => String(b.data.id),
-  meetergo: (b) => b.userId,
-  partoo: (b) => b.id,
-};
 
-async function created(vendor: VendorName, on: Sandboxes = sandboxes): Promise<string> {
+async function created(vendor: VendorName, on: Sandboxes = suite.sandboxes): Promise<string> {
   const answer = await client(on)(vendor, 'POST', CREATE[vendor].path, { json: CREATE[vendor].body(uniqueEmail(vendor)) });
   expect(answer.status).toBeLessThan(300);
-  return ID_OF[vendor](answer.body);
+  return CREATED_ID[vendor](answer.body);
 }
 
-const live = (vendor: VendorName, id: string) => ['active', 'invited'].includes(sandboxes.vendors[vendor].users().find((u) => u.id === id)?.state ?? '');
+const live = (vendor: VendorName, id: string) => ['active', 'invited'].includes(suite.sandboxes.vendors[vendor].users().find((u) => u.id === id)?.state ?? '');
 
 interface Refusal {
   vendor: VendorName;
@@ -76,7 +62,7 @@ const REFUSALS: Refusal[] = [
 describe('refusals beyond create come from the tenant', () => {
   test.each(REFUSALS)('$vendor: $title → $status', async (r) => {
     const id = await created(r.vendor);
-    sandboxes.vendors[r.vendor].setTenant(r.tenant as never);
+    suite.sandboxes.vendors[r.vendor].setTenant(r.tenant as never);
     const answer = await call(r.vendor, r.method, r.path.replace(':id', id), { headers: r.headers });
     expect([answer.status, answer.body]).toEqual([r.status, r.answer]);
     // The documented error shapes of the vendor (its create operation's) hold here too.
@@ -85,7 +71,7 @@ describe('refusals beyond create come from the tenant', () => {
       expect(contract.responseErrors(answer.status, answer.body, answer.contentType)).toEqual([]);
     }
     if (r.untouched) expect(live(r.vendor, id)).toBe(true);
-    const invitesSent = sandboxes.vendors.partoo.users().find((u) => u.id === id)?.invitesSent;
+    const invitesSent = suite.sandboxes.vendors.partoo.users().find((u) => u.id === id)?.invitesSent;
     if (r.vendor === 'partoo') expect(invitesSent).toBe(0);
   });
 
@@ -137,7 +123,7 @@ describe('giving the tenant', () => {
   });
 
   test('over HTTP: GET and PUT /_sandbox/tenant, refused with the reason when malformed; reset restores it', async () => {
-    const admin = `${sandboxes.adminUrls.partoo}/tenant`;
+    const admin = `${suite.sandboxes.adminUrls.partoo}/tenant`;
     expect(await got(admin).json()).toEqual(DEFAULT_TENANTS.partoo);
     const changed = await got.put(admin, { json: { keyAccess: 'READ' } }).json();
     expect(changed).toEqual({ ...DEFAULT_TENANTS.partoo, keyAccess: 'READ' });
@@ -145,7 +131,7 @@ describe('giving the tenant', () => {
     const refused = await got.put(admin, { json: { keyAccess: 'ADMIN' }, throwHttpErrors: false });
     expect(refused.statusCode).toBe(400);
     expect(JSON.parse(refused.body).error).toMatch(/^partoo tenant: keyAccess: /);
-    expect((await got.post(`${sandboxes.adminUrls.partoo}/reset`)).statusCode).toBe(204);
-    expect(sandboxes.vendors.partoo.tenant()).toEqual(DEFAULT_TENANTS.partoo);
+    expect((await got.post(`${suite.sandboxes.adminUrls.partoo}/reset`)).statusCode).toBe(204);
+    expect(suite.sandboxes.vendors.partoo.tenant()).toEqual(DEFAULT_TENANTS.partoo);
   });
 });

@@ -2,18 +2,12 @@
  * Time zones: each sandbox checks them with its own rule, never the project's NewHire check, so
  * a vendor can refuse a zone our validation lets through, as the real one could.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startSandboxes, type Sandboxes } from '../../sandbox/index.js';
+import { describe, expect, test } from '@jest/globals';
 import { isIanaTimeZone } from '../../workflows/new-hire.js';
-import { client, CREATE, uniqueEmail, type Answer } from './support.js';
+import { CREATE, uniqueEmail, useSandboxes, type Answer } from './support.js';
 
-let sandboxes: Sandboxes;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sandboxes = await startSandboxes({ rateLimits: false });
-  call = client(sandboxes);
-});
-afterAll(() => sandboxes.stop());
+const suite = useSandboxes();
+const { call } = suite;
 
 describe('time zones: each sandbox its own list, not the project check', () => {
   // MeetBit (Laravel) lists the IANA zone.tab names and UTC; meetergo (NestJS) asks Intl, which
