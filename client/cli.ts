@@ -11,7 +11,7 @@ import logUpdate from 'log-update';
 import { onboardingDataConverter } from '../codec/data-converter.js';
 import { ConfigError, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
-import type { OnboardingStatus } from '../workflows/progress.js';
+import { ONBOARDING_STATUSES } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
 import { JsonFileError, readJsonFile } from './cli/json-file.js';
 import { renderProgress } from './progress-view.js';
@@ -28,18 +28,6 @@ class CliError extends Error {
   }
 }
 
-/** Every OnboardingStatus, checked against the type so a new status cannot be forgotten here. */
-const STATUSES = Object.keys({
-  creating: 1,
-  'awaiting-approval': 1,
-  inviting: 1,
-  compensating: 1,
-  completed: 1,
-  rejected: 1,
-  cancelled: 1,
-  failed: 1,
-  'needs-manual-cleanup': 1,
-} satisfies Record<OnboardingStatus, 1>);
 
 interface GlobalOptions {
   address?: string;
@@ -173,7 +161,7 @@ program
 program
   .command('list')
   .description('list onboardings, newest first')
-  .addOption(new Option('--status <status>', 'only onboardings in this state').choices(STATUSES))
+  .addOption(new Option('--status <status>', 'only onboardings in this state').choices(ONBOARDING_STATUSES))
   .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(100))
   .action(async ({ status, limit }: { status?: string; limit: number }) => {
     const rows = await (await connect()).list({ status, limit });

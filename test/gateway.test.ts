@@ -104,6 +104,9 @@ test('a signed hire starts one onboarding; its re-delivery starts none; approval
     expect(done.status).toBe(200);
     expect(done.body.workflowStatus).toBe('COMPLETED');
     expect((done.body.progress as OnboardingProgress).invite.state).toBe('sent');
+    // Both answers are what the published contract says an onboarding looks like.
+    const onboardingSchema = await publishedSchema('Onboarding');
+    for (const answer of [waiting, done.body]) expect({ answer, errors: validationErrors(onboardingSchema, answer) }).toEqual({ answer, errors: [] });
 
     // Nothing awaits approval any more.
     const again = await post(`/onboardings/${workflowId}/approve`, JSON.stringify({ by: 'it-lead@example.com' }));
@@ -288,11 +291,28 @@ test('GET /openapi.json is an OpenAPI 3.0 document with every route and the gene
   expect(validate({ ...uniqueHire('gw-schema'), startDate: '2026-13-01' })).toBe(false);
 });
 
+/** A schema of the served OpenAPI document, its $refs pointing into that document. */
+async function publishedSchema(name: string): Promise<object> {
+  const { body: doc } = await get('/openapi.json');
+  return { ...toDraft7(doc), $ref: `#/components/schemas/${name}` };
+}
+
+function validationErrors(schema: object, value: unknown): string[] {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const validate = ajv.compile(schema);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
 /** OpenAPI 3.0 schemas are draft-4 style (boolean exclusiveMinimum); ajv speaks draft 7. */
 function toDraft7(node: any): any {
   if (Array.isArray(node)) return node.map(toDraft7);
   if (typeof node !== 'object' || node === null) return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, toDraft7(v)]));
+  if (out.nullable === true) {
+    out.type = [out.type, 'null'];
+    delete out.nullable;
+  }
   for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
     if (out[exclusive] === true) {
       out[exclusive] = out[bound];

@@ -5,35 +5,39 @@
 import type { Provisioning, VendorUser } from './vendor-contract.js';
 import { VENDOR_LABELS, VENDORS, type VendorName } from './vendors.js';
 
-export type VendorState =
-  | 'skipped' // disabled in the input
-  | 'pending'
-  | 'creating'
-  | 'created'
-  | 'adopted' // existed before this onboarding: never undone
-  | 'failed'
-  | 'undoing'
-  | 'undone'
-  | 'manual-cleanup';
+export const VENDOR_STATES = [
+  'skipped', // disabled in the input
+  'pending',
+  'creating',
+  'created',
+  'adopted', // existed before this onboarding: never undone
+  'failed',
+  'undoing',
+  'undone',
+  'manual-cleanup',
+] as const;
+export type VendorState = (typeof VENDOR_STATES)[number];
 
 /** Where an onboarding stands. The last five are final; `needs-manual-cleanup` wins over the others. */
-export type OnboardingStatus =
-  | 'creating'
-  | 'awaiting-approval'
-  | 'inviting'
-  | 'compensating'
-  | 'completed'
-  | 'rejected' // a person said no: everything it created was undone
-  | 'cancelled' // cancelled: everything it created was undone
-  | 'failed' // a step failed for good: everything it created was undone
-  | 'needs-manual-cleanup'; // ended, but something could not be undone: a person must act
+export const ONBOARDING_STATUSES = [
+  'creating',
+  'awaiting-approval',
+  'inviting',
+  'compensating',
+  'completed',
+  'rejected', // a person said no: everything it created was undone
+  'cancelled', // cancelled: everything it created was undone
+  'failed', // a step failed for good: everything it created was undone
+  'needs-manual-cleanup', // ended, but something could not be undone: a person must act
+] as const;
+export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
 
-export const FINAL_STATUSES: readonly OnboardingStatus[] = ['completed', 'rejected', 'cancelled', 'failed', 'needs-manual-cleanup'];
-
-export type Awaiting = 'approval' | 'none';
+export const AWAITING = ['approval', 'none'] as const;
+export type Awaiting = (typeof AWAITING)[number];
 
 /** What an approval covers: the held Partoo invitation, the adoption of accounts that already existed, or both. */
-export type ApprovalSubject = 'partoo-invitation' | 'adoption';
+export const APPROVAL_SUBJECTS = ['partoo-invitation', 'adoption'] as const;
+export type ApprovalSubject = (typeof APPROVAL_SUBJECTS)[number];
 
 export interface VendorProgress {
   state: VendorState;
@@ -52,7 +56,8 @@ export interface ManualCleanup {
   error: string;
 }
 
-export type InviteState = 'not-applicable' | 'held' | 'sending' | 'sent' | 'cancelled';
+export const INVITE_STATES = ['not-applicable', 'held', 'sending', 'sent', 'cancelled'] as const;
+export type InviteState = (typeof INVITE_STATES)[number];
 
 export interface InviteProgress {
   state: InviteState;
