@@ -153,7 +153,12 @@ export class OnboardingClient {
       // cannot tell it from an onboarding that completed: its status can.
       const last = await this.handle(workflowId).describe();
       if (last.status.name === 'COMPLETED' && last.typedSearchAttributes.get(ONBOARDING_STATUS) === 'rejected') {
-        return { workflowId, started: true, handle: await start('ALLOW_DUPLICATE') };
+        try {
+          return { workflowId, started: true, handle: await start('ALLOW_DUPLICATE') };
+        } catch (again) {
+          // Two callers restarting the same rejected hire at once: the other one's start won.
+          if (!(again instanceof WorkflowExecutionAlreadyStartedError)) throw again;
+        }
       }
       // Running, or completed: either way this hire is (being) onboarded; hand back that one.
       return { workflowId, started: false, handle: this.handle(workflowId) };

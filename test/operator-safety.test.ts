@@ -139,3 +139,27 @@ test('an approve signal with no input is shown in the query and the Web UI detai
     expect(await currentDetails(workflowId)).not.toContain('Ignored');
     expect((await handle.query(progressQuery)).ignoredSignals).toHaveLength(1);
   }));
+
+test('a rejected hire sent again by two callers at once starts exactly one new onboarding; neither caller sees an error', () =>
+  h.withWorkers(async () => {
+    const hire = uniqueHire('restart-race');
+    const first = await h.onboardings.start(hire);
+    await waitForStatus(first.handle, 'awaiting-approval');
+    await h.onboardings.reject(first.workflowId, { by: 'hr' });
+    expect((await first.handle.result()).status).toBe('rejected');
+
+    const both = await Promise.all([h.onboardings.start(hire), h.onboardings.start(hire)]);
+    expect(both.map((s) => s.workflowId)).toEqual([first.workflowId, first.workflowId]);
+    expect(both.filter((s) => s.started)).toHaveLength(1);
+    const runs = await until('both runs listed', async () => {
+      const ids = new Set<string>();
+      for await (const run of h.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) ids.add(run.runId);
+      return ids.size >= 2 ? ids : undefined;
+    });
+    expect(runs.size).toBe(2); // the rejected run and one new one
+
+    const again = both.find((s) => s.started)!;
+    await waitForStatus(again.handle, 'awaiting-approval');
+    await h.onboardings.reject(again.workflowId, { by: 'hr' });
+    await again.handle.result();
+  }));
