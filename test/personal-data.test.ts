@@ -97,7 +97,7 @@ async function readWithoutKey(workflowId: string): Promise<{ history: string; de
     history: await temporalCli(['workflow', 'show', '--workflow-id', workflowId, '-o', 'json']),
     description: await temporalCli(['workflow', 'describe', '--workflow-id', workflowId, '-o', 'json']),
     // The Web UI's "current details" (answered by the worker, through its codec).
-    metadata: await temporalCli(['workflow', 'metadata', '--workflow-id', workflowId, '-o', 'json']).catch((err: Error) => err.message),
+    metadata: await temporalCli(['workflow', 'metadata', '--workflow-id', workflowId, '-o', 'json']),
   };
 }
 
@@ -135,6 +135,8 @@ test('a completed onboarding: history, description and current details hold noth
   const read = await readWithoutKey(workflowId);
   expectNothingReadable(hire, read);
   // The current details come back as one encrypted payload.
+  const details = payloadsOf(JSON.parse(read.metadata)).filter(isCodecPayload);
+  expect(details.map((p) => p.encoding)).toEqual(['binary/encrypted']);
   expect(read.metadata).not.toContain('Status:');
   expectLogsClean(hire, workflowId, /Onboarding completed/);
 
