@@ -5,8 +5,7 @@
  * workflow's outcome, the users in the sandboxes).
  */
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
@@ -18,6 +17,7 @@ import { uniqueHire } from './support/hires.js';
 import { invitesSent as sentInvites, liveUsers, startSagaHarness, type SagaHarness } from './support/saga-harness.js';
 import { temporalConfig, temporalEnv } from './support/temporal.js';
 import { until, waitForStatus } from './support/wait.js';
+import { tempDir } from './support/temp-dir.js';
 
 let h: SagaHarness;
 beforeAll(async () => {
@@ -66,7 +66,7 @@ async function awaitingApproval(hire = uniqueHire('cli')): Promise<{ hire: typeo
 const invitesSent = (email: string) => sentInvites(h.sandboxes, email);
 
 function hireFile(content: unknown): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'onboard-cli-')), 'hire.json');
+  const file = path.join(tempDir('onboard-cli'), 'hire.json');
   writeFileSync(file, JSON.stringify(content));
   return file;
 }
@@ -83,7 +83,7 @@ test('start with a bad file: exit 2, every bad field named on stderr, nothing st
 });
 
 test('a file path is relative to where the user ran the command; a JSON mistake names its line and column', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'onboard-cli-cwd-'));
+  const dir = tempDir('onboard-cli-cwd');
   writeFileSync(path.join(dir, 'broken.json'), '{\n  "employeeId": "E1",\n  "email": ,\n}\n');
   // npm runs scripts from the project root and keeps the caller's directory in INIT_CWD.
   const run = await onboard(['start', 'broken.json'], '', { INIT_CWD: dir });
@@ -93,13 +93,18 @@ test('a file path is relative to where the user ran the command; a JSON mistake 
   expect(missing.stderr.trim()).toBe(`error: cannot read nowhere.json: no such file (${path.join(dir, 'nowhere.json')})`);
 });
 
-test('Ctrl-C during `status --watch`: exit 130, no error output, nothing left running', () =>
+test('Ctrl-C during `status --watch`: exit 130, no error output, the CLI gone', () =>
   h.withWorkers(async () => {
-    const { hire } = await awaitingApproval();
+    const { hire, handle } = await awaitingApproval();
     const watch = running(['status', hire.employeeId, '--watch']);
     await until('the first view', async () => (watch.stdout().includes('awaiting-approval') ? true : undefined));
     watch.child.kill('SIGINT');
     expect(await watch.done).toMatchObject({ code: 130, stderr: '' });
+    expect(watch.child.exitCode).toBe(130);
+    // The onboarding itself is untouched by the CLI's exit; end it so it does not outlive the suite.
+    expect((await handle.query(progressQuery)).status).toBe('awaiting-approval');
+    await h.onboardings.reject(handle.workflowId, { by: 'cli-test' });
+    await handle.result();
   }));
 
 test('an unknown onboarding: exit 4, naming it', async () => {

@@ -2,15 +2,15 @@
  * The project's own dev-server module: the shared server is a real `temporal server start-dev`
  * process with the onboarding search attributes registered, and a missing CLI fails with advice.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { findTemporalCli, TemporalCliNotFoundError } from '../scripts/temporal-cli.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { loadConfig } from '../config/environment.js';
 import { registerSearchAttributes } from '../scripts/register-search-attributes.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { connectClient } from './support/temporal.js';
+import { tempDir } from './support/temp-dir.js';
 
 function commandLineOf(pid: number): string {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -43,7 +43,7 @@ test('stop() ends the server process', async () => {
 });
 
 test('with no CLI and no go, the error names every way to install it', async () => {
-  const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'no-temporal-'));
+  const emptyDir = tempDir('no-temporal');
   const search = findTemporalCli({ env: { PATH: emptyDir }, install: false });
   await expect(search).rejects.toBeInstanceOf(TemporalCliNotFoundError);
   await expect(search).rejects.toThrow(/go install github\.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1/);

@@ -116,7 +116,7 @@ test('a signed hire starts one onboarding; its re-delivery starts none; approval
   expect(await workflowsWithId(workflowId)).toBe(1);
 });
 
-test("approve is refused (409) with the workflow's own reason when there is no invitation to approve", async () => {
+test("approve is refused (409) with the workflow's own reason when nothing awaits approval; without Partoo the onboarding completes unapproved", async () => {
   const hire = uniqueHire('gw-noinvite', { vendors: { meetbit: { departmentId: 7 }, partoo: { enabled: false } } });
   const { body } = await post('/onboardings', JSON.stringify(hire));
   // Sent before any worker runs, so the update's validator (not "already completed") answers it.
@@ -125,7 +125,9 @@ test("approve is refused (409) with the workflow's own reason when there is no i
   await h.withWorkers(async () => {
     const approve = await approving;
     expect(approve).toEqual({ status: 409, location: null, body: { error: expect.stringMatching(/^nothing awaits approval \(the onboarding is (creating|completed)\)$/) } });
-    await h.client.workflow.getHandle(body.workflowId).result();
+    const result = await h.client.workflow.getHandle(body.workflowId).result();
+    expect(result).toMatchObject({ status: 'completed', invite: { state: 'not-applicable' } });
+    expect(result.approvedBy).toBeUndefined();
   });
 });
 
@@ -218,6 +220,8 @@ test('reads are signed too: an unsigned or wrongly signed GET is 401 and shows n
   expect(await get(`/onboardings/${body.workflowId}`, { unsigned: true })).toEqual({ status: 401, body: { error: 'unauthorized: missing signature headers' } });
   expect((await get(`/onboardings/${body.workflowId}`, { signedBody: '/onboardings/someone-else' })).status).toBe(401);
   expect((await get(`/onboardings?employeeId=${hire.employeeId}`, { unsigned: true })).status).toBe(401);
+  // No worker ran it: it must not wait for the next suite's workers.
+  await h.client.workflow.getHandle(body.workflowId).terminate('gateway test done');
 });
 
 test('an onboarding is found by the HR employee id', () =>

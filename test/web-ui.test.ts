@@ -24,13 +24,14 @@ import { createCodecServer } from '../codec/server.js';
 import { startSandboxes, type Sandboxes } from '../sandbox/index.js';
 import { freePort, startDevServer, type DevServer } from '../scripts/dev-server.js';
 import { createOnboardingWorkers, runOnboardingWorkers } from '../workers/onboarding-workers.js';
-import { approveSignal, progressQuery } from '../workflows/definitions.js';
+import { approveSignal } from '../workflows/definitions.js';
 import type { onboardNewHire } from '../workflows/onboarding.js';
 import { VENDOR_LABELS, VENDORS } from '../workflows/vendors.js';
 import { frameWithText, launchChromium } from './support/browser.js';
 import { uniqueHire } from './support/hires.js';
 import { UNTHROTTLED } from './support/saga-harness.js';
 import { dataConverter, payloadEncryption, workflowBundle } from './support/temporal.js';
+import { waitForStatus } from './support/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Tests write only to ignored folders; the README's pictures are refreshed on purpose. */
@@ -120,16 +121,6 @@ afterAll(async () => {
   if (errors.length > 0) throw new Error(`cleanup failed: ${errors.join('; ')}`);
 }, 60_000);
 
-async function waitForAwaitingApproval(handle: WorkflowHandle<typeof onboardNewHire>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const progress = await handle.query(progressQuery);
-    if (progress.status === 'awaiting-approval') return progress;
-    if (Date.now() > deadline) throw new Error(`still ${progress.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Clicks a workflow page's tab (History, User Metadata, Search Attributes, ...). */
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name, exact: true }).click({ timeout: UI_TIMEOUT });
@@ -155,7 +146,7 @@ async function waitInList(page: Page, url: string, text: string, timeoutMs = 45_
 test('the Web UI finds an onboarding held for approval, shows its state and details, then shows it completed', async () => {
   const hire = uniqueHire('ui');
   const { handle, workflowId } = await new OnboardingClient(client).start(hire);
-  await waitForAwaitingApproval(handle);
+  await waitForStatus(handle, 'awaiting-approval');
 
   const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 } });
   try {
@@ -222,12 +213,12 @@ test('the Web UI finds an onboarding held for approval, shows its state and deta
 test('a rejected onboarding reads as rejected in the list and on its page, never "Failed"', async () => {
   const onboardings = new OnboardingClient(client);
   const { handle, workflowId } = await onboardings.start(uniqueHire('ui-reject'));
-  await waitForAwaitingApproval(handle);
+  await waitForStatus(handle, 'awaiting-approval');
   await onboardings.reject(workflowId, { by: 'hr@example.com', reason: 'offer withdrawn' });
   expect((await handle.result()).status).toBe('rejected');
   // One more, left waiting, so the list shows the statuses side by side.
   const waiting = await onboardings.start(uniqueHire('ui-waiting'));
-  await waitForAwaitingApproval(waiting.handle);
+  await waitForStatus(waiting.handle, 'awaiting-approval');
 
   const context = await browser!.newContext({ viewport: { width: 1600, height: 900 } });
   const namespace = server!.namespace;
@@ -262,7 +253,7 @@ test('a rejected onboarding reads as rejected in the list and on its page, never
 test('with the codec server stopped, the page still opens and shows the payloads encrypted: nothing of the hire, no error page', async () => {
   const hire = uniqueHire('ui-encrypted', { firstName: 'Zoë-Marguerite' });
   const { handle, workflowId } = await new OnboardingClient(client).start(hire);
-  await waitForAwaitingApproval(handle);
+  await waitForStatus(handle, 'awaiting-approval');
   await codecServer!.close();
 
   const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -288,7 +279,7 @@ test('with the codec server stopped, the page still opens and shows the payloads
     await frameWithText(page, 'No Current Details', UI_TIMEOUT);
     await page.getByText('Decoding failed').first().waitFor({ timeout: UI_TIMEOUT });
     for (const frame of page.frames()) {
-      const text = await frame.locator('body').innerText().catch(() => '');
+      const text = await frame.locator('body').innerText({ timeout: UI_TIMEOUT });
       expect(text).not.toContain(hire.firstName);
       expect(text).not.toContain(hire.email);
       expect(text).not.toContain('Status: awaiting-approval');

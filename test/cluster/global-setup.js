@@ -33,6 +33,8 @@ export default async function globalSetup() {
   Object.assign(process.env, cluster.env);
   process.env.CLUSTER_TEST_DIR = TEST_CLUSTER_DIR;
   globalThis.__TEST_RUN_DIR__ = mkdtempSync(path.join(os.tmpdir(), 'onboarding-cluster-tests-'));
+  // Tests write only to this folder (removed by global-teardown.js), as in the dev-server pass.
+  process.env.TEST_RUN_DIR = globalThis.__TEST_RUN_DIR__;
   process.env.WORKFLOW_BUNDLE_FILE = path.join(globalThis.__TEST_RUN_DIR__, 'workflow-bundle.json');
   useRunPayloadKey(); // encrypted over mTLS too, with this run's own key
 }

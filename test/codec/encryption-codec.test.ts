@@ -3,8 +3,7 @@
  * that every key listed decrypts and only the newest encrypts, that a missing or wrong key is an
  * error naming the key id (never its material), and the errors of PAYLOAD_* settings.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ApplicationFailure, defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
@@ -18,6 +17,7 @@ import {
   PayloadDecryptionError,
   PayloadEncryptionCodec,
 } from '../../codec/encryption-codec.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const hire = { firstName: 'Zoë-Marguerite', email: 'zoe.secret@example.com', workPhone: '+33 6 12 34 56 78' };
 const json = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
@@ -121,7 +121,7 @@ describe('the payloadEncryption settings', () => {
   });
 
   test('PAYLOAD_KEY_FILE: one key per line, comments and blank lines allowed', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'payload-keys-')), 'keys');
+    const file = path.join(tempDir('payload-keys'), 'keys');
     writeFileSync(file, `# rotated 2026-06\n${formatPayloadKey(a)}\n\n${formatPayloadKey(b)}\n`);
     expect(load({ PAYLOAD_KEY_FILE: file })).toEqual({ encrypt: true, keys: [a, b], source: file });
   });
@@ -142,7 +142,7 @@ describe('the payloadEncryption settings', () => {
     expect(message).not.toContain(short);
     expect(message).not.toContain(a.key.toString('base64'));
 
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'payload-keys-')), 'keys');
+    const file = path.join(tempDir('payload-keys'), 'keys');
     writeFileSync(file, `# comment\n${formatPayloadKey(a)}\nk3:${short}\n`);
     expect(problems({ PAYLOAD_KEY_FILE: file })).toContain(`PAYLOAD_KEY_FILE: key "k3" must be 32 random bytes`);
     expect(problems({ PAYLOAD_KEY_FILE: `${file}.missing` })).toContain(`PAYLOAD_KEY_FILE: no such file: ${file}.missing`);

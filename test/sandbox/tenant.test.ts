@@ -67,12 +67,14 @@ describe('refusals beyond create come from the tenant', () => {
     expect([answer.status, answer.body]).toEqual([r.status, r.answer]);
     // The documented error shapes of the vendor (its create operation's) hold here too.
     const contract = new VendorContract(r.vendor);
-    if (contract.documentedStatuses().includes(answer.status) && answer.status >= 400) {
+    if (answer.status >= 400) {
+      expect(contract.documentedStatuses()).toContain(answer.status);
       expect(contract.responseErrors(answer.status, answer.body, answer.contentType)).toEqual([]);
     }
     if (r.untouched) expect(live(r.vendor, id)).toBe(true);
-    const invitesSent = suite.sandboxes.vendors.partoo.users().find((u) => u.id === id)?.invitesSent;
-    if (r.vendor === 'partoo') expect(invitesSent).toBe(0);
+    if (r.path.endsWith('/invite') && r.vendor === 'partoo') {
+      expect(suite.sandboxes.vendors.partoo.users().find((u) => u.id === id)?.invitesSent).toBe(0);
+    }
   });
 
   test('the same calls go through with the default tenant', async () => {

@@ -28,7 +28,9 @@ export async function recordHistory(handle: WorkflowHandle): Promise<void> {
     writeFileSync(path.join(dir, name), `{"workflowId":${JSON.stringify(handle.workflowId)},"history":${json}}`);
   };
   write(runHistoriesDir(), history);
-  if (process.env.RECORD_HISTORIES) write(COMMITTED_HISTORIES_DIR, await decryptedHistory(history));
+  // Recorded from the dev-server pass only: the cluster pass runs the same suites and would
+  // overwrite them with the same onboardings, differing only in ids and times.
+  if (process.env.RECORD_HISTORIES && !process.env.CLUSTER_TEST_DIR) write(COMMITTED_HISTORIES_DIR, await decryptedHistory(history));
 }
 
 /** The history (proto JSON) with every encrypted payload replaced by what it holds. */
