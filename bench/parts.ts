@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rateVariable, vendorEnvironment } from '../config/environment.js';
+import { portVariable } from '../sandbox/config.js';
 import { freePort } from '../scripts/dev-server.js';
 import { sandboxVendorsConfig } from '../sandbox/worker-config.js';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
@@ -78,7 +79,7 @@ export async function startSandboxPart(): Promise<SandboxPart> {
     ...process.env,
     NODE_OPTIONS: '',
     SANDBOX_STATE_FILE: 'off',
-    ...Object.fromEntries(VENDORS.map((v) => [`SANDBOX_${v.toUpperCase()}_PORT`, String(ports[v])])),
+    ...Object.fromEntries(VENDORS.map((v) => [portVariable(v), String(ports[v])])),
   };
   const part = await spawnPart('sandbox/main.ts', env, (output) => output.includes('Configurable through'));
   const urls = {} as Record<VendorName, string>;
@@ -119,12 +120,13 @@ export interface WorkerSettings {
 }
 
 /** `npm run worker` against the sandboxes, configured only through its environment. */
-export async function startWorkerPart(temporalAddress: string, sandboxes: SandboxPart, settings: WorkerSettings): Promise<Part> {
+export async function startWorkerPart(temporal: { address: string; namespace: string }, sandboxes: SandboxPart, settings: WorkerSettings): Promise<Part> {
   const healthBind = `127.0.0.1:${await freePort()}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
     // Logging as shipped (INFO, JSON lines off a terminal): its cost is part of what users get.
     WORKER_HEALTH_BIND: healthBind,
     PAYLOAD_KEYS: settings.payloadKeys,

@@ -9,7 +9,7 @@ export interface Summary {
 }
 
 /** Linear interpolation between closest ranks. */
-export function quantile(sorted: number[], q: number): number {
+function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

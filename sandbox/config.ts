@@ -25,14 +25,29 @@ const CREDENTIAL_ENV = {
  */
 export const DEFAULT_STATE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.sandbox-state', 'sandboxes.json');
 
+/** The variable `npm run sandbox` reads a vendor's port from. */
+export function portVariable(vendor: VendorName): string {
+  return `SANDBOX_${vendor.toUpperCase()}_PORT`;
+}
+
+/** The variable with a vendor's rate-limit settings (or `off`). */
+function rateLimitVariable(vendor: VendorName): string {
+  return `SANDBOX_${vendor.toUpperCase()}_RATE_LIMIT`;
+}
+
+/** The variable with JSON fields over a vendor's default tenant. */
+function tenantVariable(vendor: VendorName): string {
+  return `SANDBOX_${vendor.toUpperCase()}_TENANT`;
+}
+
 /** Every variable read, for the usage text. */
 export const ENV_VARIABLES = [
   'SANDBOX_HOST',
-  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_PORT`),
+  ...VENDORS.map(portVariable),
   ...Object.values(CREDENTIAL_ENV).flatMap((names) => Object.values(names)),
-  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_TENANT`),
+  ...VENDORS.map(tenantVariable),
   'SANDBOX_RATE_LIMITS',
-  ...VENDORS.map((v) => `SANDBOX_${v.toUpperCase()}_RATE_LIMIT`),
+  ...VENDORS.map(rateLimitVariable),
   'SANDBOX_LATENCY_MS',
   'SANDBOX_FAULTS',
   'SANDBOX_STATE_FILE',
@@ -79,13 +94,13 @@ export function optionsFromEnv(env: Env, defaults: { stateFile?: string } = {}):
   const tenants: TenantOverrides = {};
   const perVendorLimits: Partial<Record<VendorName, RateLimitSettings | false>> = {};
   for (const vendor of VENDORS) {
-    const portName = `SANDBOX_${vendor.toUpperCase()}_PORT`;
+    const portName = portVariable(vendor);
     options.ports![vendor] = env[portName] === undefined ? DEFAULT_PORTS[vendor] : port(env[portName], portName);
     const given = Object.entries(CREDENTIAL_ENV[vendor]).filter(([, name]) => env[name] !== undefined);
     if (given.length > 0) Object.assign((options.credentials![vendor] ??= {} as never), Object.fromEntries(given.map(([key, name]) => [key, env[name]])));
-    const limitName = `SANDBOX_${vendor.toUpperCase()}_RATE_LIMIT`;
+    const limitName = rateLimitVariable(vendor);
     if (env[limitName] !== undefined) perVendorLimits[vendor] = rateLimit(env[limitName], limitName);
-    const tenantName = `SANDBOX_${vendor.toUpperCase()}_TENANT`;
+    const tenantName = tenantVariable(vendor);
     if (env[tenantName] !== undefined) Object.assign(tenants, { [vendor]: parseTenantOverride(vendor, parseJson(env[tenantName], tenantName), tenantName) });
   }
   if (Object.keys(tenants).length > 0) options.tenants = tenants;

@@ -4,14 +4,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { VENDOR_LABELS, VENDORS, type VendorName } from '../workflows/vendors.js';
+import { portVariable } from './config.js';
 import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials.js';
 import type { Fault, LatencySpec } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import type { VendorSandbox } from './controls.js';
 import { ADMIN_PREFIX, createVendorServer, type VendorServer } from './server.js';
-import { loadState, StateWriter, type SavedState } from './state-file.js';
+import { loadState, StateWriter } from './state-file.js';
 import { resolveTenant, type SandboxTenants, type TenantOverrides } from './tenant.js';
 import type { VendorDefinition } from './vendor.js';
 import { meetbit } from './vendors/meetbit.js';
@@ -58,16 +58,10 @@ export interface Sandboxes {
   urls: Record<VendorName, string>;
   /** e.g. http://127.0.0.1:4101/_sandbox */
   adminUrls: Record<VendorName, string>;
-  /** The controls; restart() replaces the entries (read them through this record, not a copy). */
+  /** The controls. */
   vendors: { [V in VendorName]: VendorSandbox<SandboxTenants[V]> };
   /** Where the state is kept, when a state file was given. */
   stateFile?: string;
-  /**
-   * Stops and starts every vendor again on the same ports, as a process restart would: users and
-   * id counters carry over (through the state file when there is one, else through memory);
-   * request logs, faults added since start, rate-limit changes and tenant changes do not.
-   */
-  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,12 +70,6 @@ export interface Sandboxes {
 const DEFINITIONS: { [V in VendorName]: VendorDefinition<SandboxCredentials[V], never, SandboxTenants[V]> } = { netbird, siit, meetbit, meetergo, partoo };
 
 const LOOPBACK = '127.0.0.1';
-const RESTART_SETTLE_MS = 100;
-
-/** The variable `npm run sandbox` reads a vendor's port from. */
-export function portVariable(vendor: VendorName): string {
-  return `SANDBOX_${vendor.toUpperCase()}_PORT`;
-}
 
 function rateLimitFor(vendor: VendorName, documented: RateLimitSettings, option: SandboxOptions['rateLimits']): RateLimitSettings | false {
   if (option === undefined || option === true) return documented;
@@ -117,75 +105,47 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   // URLs name an address a client can dial: a wildcard bind is reached through loopback.
   const urlHost = host === '0.0.0.0' ? LOOPBACK : host;
   const stateFile = options.stateFile === undefined ? undefined : path.resolve(options.stateFile);
-  let running: Running[] = [];
-  const readState = (): SavedState => Object.fromEntries(running.map((r) => [r.vendor, r.server.exportState()]));
-  const writer = stateFile === undefined ? undefined : new StateWriter(stateFile, readState);
+  const saved = stateFile === undefined ? {} : loadState(stateFile);
+  const running: Running[] = [];
+  const writer = stateFile === undefined ? undefined : new StateWriter(stateFile, () => Object.fromEntries(running.map((r) => [r.vendor, r.server.exportState()])));
 
-  const startAll = async (ports: Partial<Record<VendorName, number>>, saved: SavedState): Promise<void> => {
-    const started: Running[] = [];
-    try {
-      for (const vendor of VENDORS) {
-        const def = DEFINITIONS[vendor] as VendorDefinition<SandboxCredentials[typeof vendor], never, SandboxTenants[typeof vendor]>;
-        const credentials = { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] } as SandboxCredentials[typeof vendor];
-        const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
-        const server = createVendorServer(def, {
-          credentials,
-          tenant: resolveTenant(vendor, options.tenants?.[vendor] as Partial<SandboxTenants[typeof vendor]> | undefined, credentials),
-          rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
-          startFaults,
-          now,
-          state: saved[vendor],
-          onChange: () => writer?.changed(),
-        });
-        const port = ports[vendor] ?? 0;
-        try {
-          await server.app.listen({ host, port });
-        } catch (error) {
-          await server.app.close();
-          throw listenError(vendor, host, port, error as NodeJS.ErrnoException);
-        }
-        started.push({ vendor, server: server as VendorServer<unknown>, port: (server.app.server.address() as AddressInfo).port });
+  try {
+    for (const vendor of VENDORS) {
+      const def = DEFINITIONS[vendor] as VendorDefinition<SandboxCredentials[typeof vendor], never, SandboxTenants[typeof vendor]>;
+      const credentials = { ...SANDBOX_CREDENTIALS[vendor], ...options.credentials?.[vendor] } as SandboxCredentials[typeof vendor];
+      const startFaults: Fault[] = [...(options.latencyMs === undefined ? [] : [{ kind: 'latency' as const, ms: options.latencyMs }]), ...(options.faults?.[vendor] ?? [])];
+      const server = createVendorServer(def, {
+        credentials,
+        tenant: resolveTenant(vendor, options.tenants?.[vendor] as Partial<SandboxTenants[typeof vendor]> | undefined, credentials),
+        rateLimit: rateLimitFor(vendor, def.rateLimit.documented, options.rateLimits),
+        startFaults,
+        now,
+        state: saved[vendor],
+        onChange: () => writer?.changed(),
+      });
+      const port = options.ports?.[vendor] ?? 0;
+      try {
+        await server.app.listen({ host, port });
+      } catch (error) {
+        await server.app.close();
+        throw listenError(vendor, host, port, error as NodeJS.ErrnoException);
       }
-    } catch (error) {
-      await Promise.all(started.map((s) => s.server.app.close()));
-      throw error;
+      running.push({ vendor, server: server as VendorServer<unknown>, port: (server.app.server.address() as AddressInfo).port });
     }
-    running = started;
-  };
-
-  const closeAll = async () => {
+  } catch (error) {
     await Promise.all(running.map((r) => r.server.app.close()));
-  };
-
-  await startAll(options.ports ?? {}, stateFile === undefined ? {} : loadState(stateFile));
+    throw error;
+  }
 
   const record = <T>(pick: (r: Running) => T) => Object.fromEntries(running.map((r) => [r.vendor, pick(r)])) as Record<VendorName, T>;
-  const sandboxes: Sandboxes = {
+  return {
     urls: record((r) => `http://${urlHost}:${r.port}${DEFINITIONS[r.vendor].basePath}`),
     adminUrls: record((r) => `http://${urlHost}:${r.port}${ADMIN_PREFIX}`),
     vendors: record((r) => r.server.sandbox) as Sandboxes['vendors'],
     ...(stateFile === undefined ? {} : { stateFile }),
-    async restart() {
-      const ports = record((r) => r.port);
-      const inMemory = readState();
-      await closeAll();
-      // Closing ends every kept-alive connection; a client in this process learns it a moment
-      // later. Let it, so its next request dials the new server instead of dying on the old
-      // socket (a client elsewhere may still see one "socket hang up", as with any restart).
-      await sleep(RESTART_SETTLE_MS);
-      let saved = inMemory;
-      if (writer && stateFile !== undefined) {
-        // Through the file, as a real restart would: what was not written is lost.
-        writer.flush();
-        saved = loadState(stateFile);
-      }
-      await startAll(ports, saved);
-      Object.assign(sandboxes.vendors, record((r) => r.server.sandbox));
-    },
     async stop() {
-      await closeAll();
+      await Promise.all(running.map((r) => r.server.app.close()));
       writer?.flush();
     },
   };
-  return sandboxes;
 }

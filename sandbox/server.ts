@@ -35,7 +35,7 @@ export interface VendorServerOptions<C, T> {
 export interface VendorServer<T> {
   app: FastifyInstance;
   sandbox: VendorSandbox<T>;
-  /** Users and id counters as they are now, for a state file or a restart. */
+  /** Users and id counters as they are now, for the state file. */
   exportState(): VendorState;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The sandboxes' users and id counters on disk, so a restart (of `npm run sandbox`, the demo, or a
- * test's `sb.restart()`) finds the users it left and never hands out an id twice. Loaded once at
+ * test's sandboxes stopped and started again) finds the users it left and never hands out an id twice. Loaded once at
  * start; written after each change, debounced, to a temporary file renamed over the old one (a
  * crash mid-write leaves the previous state, never half a file).
  */
@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
 import type { VendorState } from './store.js';
 
-export const STATE_FILE_VERSION = 1;
+const STATE_FILE_VERSION = 1;
 /** How long after a change the file is written; changes within it share one write. */
-export const STATE_WRITE_DELAY_MS = 100;
+const STATE_WRITE_DELAY_MS = 100;
 
 const userSchema = z
   .object({
@@ -59,7 +59,7 @@ export function loadState(file: string): SavedState {
 }
 
 /** Writes `state` atomically: a temporary file beside `file`, then a rename over it. */
-export function saveState(file: string, state: SavedState): void {
+function saveState(file: string, state: SavedState): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify({ version: STATE_FILE_VERSION, savedAt: new Date().toISOString(), vendors: state }, null, 1)}\n`);

@@ -12,14 +12,14 @@
  */
 import { z } from 'zod';
 import type { VendorName } from '../workflows/vendors.js';
-import { SANDBOX_CREDENTIALS } from './credentials.js';
+import type { SandboxCredentials } from './credentials.js';
 
 const uidValue = z.strictObject({ uid: z.string().min(1), value: z.string().min(1) });
 
 /** NetBird's permission operations on its "users" module (management/server/permissions). */
-export const NETBIRD_USER_OPERATIONS = ['read', 'create', 'update', 'delete'] as const;
+const NETBIRD_USER_OPERATIONS = ['read', 'create', 'update', 'delete'] as const;
 
-export const netbirdTenantSchema = z.strictObject({
+const netbirdTenantSchema = z.strictObject({
   /**
    * The account's groups: `auto_groups` must name their ids (real ids are xids such as
    * "ch8i4ug6lnn4g9hqv7m0"; the fixture uses readable ones). A group named "All" exists in every
@@ -30,7 +30,7 @@ export const netbirdTenantSchema = z.strictObject({
   permissions: z.strictObject({ users: z.array(z.enum(NETBIRD_USER_OPERATIONS)) }),
 });
 
-export const siitTenantSchema = z.strictObject({
+const siitTenantSchema = z.strictObject({
   /** The relationship objects user_write's uid fields must name (`department`, `teams`, ...). */
   departments: z.array(uidValue),
   teams: z.array(uidValue),
@@ -40,9 +40,9 @@ export const siitTenantSchema = z.strictObject({
 });
 
 /** MeetBit's permission names: create and lock are documented on its page; read and delete are [guess]. */
-export const MEETBIT_PERMISSIONS = ['users.create.*', 'users.lock.*', 'users.read.*', 'users.delete.*'] as const;
+const MEETBIT_PERMISSIONS = ['users.create.*', 'users.lock.*', 'users.read.*', 'users.delete.*'] as const;
 
-export const meetbitTenantSchema = z.strictObject({
+const meetbitTenantSchema = z.strictObject({
   /** `department_id` must be one of these ids; `department_name` shows the name. */
   departments: z.array(z.strictObject({ id: z.number().int().positive(), name: z.string().min(1) })),
   /** `role` must be one of these names ("Must be an existing Role name"), compared exactly [guess]. */
@@ -51,7 +51,7 @@ export const meetbitTenantSchema = z.strictObject({
   permissions: z.array(z.string().min(1)),
 });
 
-export const meetergoTenantSchema = z.strictObject({
+const meetergoTenantSchema = z.strictObject({
   /** The company every user is created in. */
   companyId: z.uuid(),
   /** The company's API Platform subscription: without it, create is 403 [doc]. */
@@ -65,7 +65,7 @@ export const meetergoTenantSchema = z.strictObject({
   companyAdmins: z.array(z.uuid()),
 });
 
-export const partooTenantSchema = z.strictObject({
+const partooTenantSchema = z.strictObject({
   /** The organization of the API key: every user created joins it. */
   orgId: z.number().int().positive(),
   /** Businesses of the organization: `business_ids` must name their ids. */
@@ -76,7 +76,7 @@ export const partooTenantSchema = z.strictObject({
   keyAccess: z.enum(['WRITE', 'READ']),
 });
 
-export const TENANT_SCHEMAS = {
+const TENANT_SCHEMAS = {
   netbird: netbirdTenantSchema,
   siit: siitTenantSchema,
   meetbit: meetbitTenantSchema,
@@ -93,7 +93,18 @@ export type PartooTenant = SandboxTenants['partoo'];
 /** Fields to change over a vendor's default tenant. */
 export type TenantOverrides = { [V in VendorName]?: Partial<SandboxTenants[V]> };
 
-export const DEFAULT_TENANTS: SandboxTenants = {
+/**
+ * Tenant fields whose default follows the credentials a sandbox starts with, not a fixed value:
+ * meetergo's company admins are the acting user the credentials name, so changing that user alone
+ * keeps a working key.
+ */
+type FromCredentials = { meetergo: 'companyAdmins' };
+const FROM_CREDENTIALS: { [V in keyof FromCredentials]: (credentials: SandboxCredentials[V]) => Pick<SandboxTenants[V], FromCredentials[V]> } = {
+  meetergo: (credentials) => ({ companyAdmins: [credentials.actingUserId] }),
+};
+
+/** Each vendor's default tenant, but for the fields FROM_CREDENTIALS gives. */
+export const DEFAULT_TENANTS: { [V in VendorName]: Omit<SandboxTenants[V], V extends keyof FromCredentials ? FromCredentials[V] : never> } = {
   netbird: {
     groups: [
       { id: 'all', name: 'All' },
@@ -132,7 +143,6 @@ export const DEFAULT_TENANTS: SandboxTenants = {
     companyId: '00000000-0000-4000-8000-00000000c0de',
     apiPlatform: true,
     keyType: 'platform',
-    companyAdmins: [SANDBOX_CREDENTIALS.meetergo.actingUserId],
   },
   partoo: {
     orgId: 4242,
@@ -155,11 +165,8 @@ export function parseTenantOverride<V extends VendorName>(vendor: V, value: unkn
   return parsed.data as Partial<SandboxTenants[V]>;
 }
 
-/** The vendor's tenant: its default with `override`'s fields; meetergo's admins default to the acting user. */
-export function resolveTenant<V extends VendorName>(vendor: V, override: Partial<SandboxTenants[V]> | undefined, credentials: (typeof SANDBOX_CREDENTIALS)[V]): SandboxTenants[V] {
-  const tenant = { ...structuredClone(DEFAULT_TENANTS[vendor]), ...structuredClone(override ?? {}) } as SandboxTenants[V];
-  if (vendor === 'meetergo' && (override as Partial<MeetergoTenant> | undefined)?.companyAdmins === undefined) {
-    (tenant as MeetergoTenant).companyAdmins = [(credentials as (typeof SANDBOX_CREDENTIALS)['meetergo']).actingUserId];
-  }
-  return tenant;
+/** The vendor's tenant: its default (with the fields from `credentials`), then `override`'s fields. */
+export function resolveTenant<V extends VendorName>(vendor: V, override: Partial<SandboxTenants[V]> | undefined, credentials: SandboxCredentials[V]): SandboxTenants[V] {
+  const fromCredentials = (FROM_CREDENTIALS as Partial<Record<VendorName, (credentials: SandboxCredentials[V]) => object>>)[vendor]?.(credentials);
+  return { ...structuredClone(DEFAULT_TENANTS[vendor]), ...fromCredentials, ...structuredClone(override ?? {}) } as SandboxTenants[V];
 }

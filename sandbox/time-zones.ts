@@ -8,8 +8,6 @@
  * `Europe/Kiev` or `US/Eastern` (which Intl and our NewHire check accept) are refused.
  * Generated from tzdata 2025b zone.tab (sorted); regenerate when tzdata adds a zone.
  */
-export const TZDATA_VERSION = '2025b';
-
 export const ZONE_TAB_TIME_ZONES: ReadonlySet<string> = new Set([
   'Africa/Abidjan',
   'Africa/Accra',

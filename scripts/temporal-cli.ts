@@ -47,7 +47,8 @@ export interface FindOptions {
   log?: (message: string) => void;
 }
 
-function isExecutable(file: string): boolean {
+/** An executable regular file: a directory is "executable" (searchable) too, and no program. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return statSync(file).isFile();

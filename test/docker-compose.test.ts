@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import got from 'got';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../config/environment.js';
-import { DEFAULT_PORTS, optionsFromEnv } from '../sandbox/config.js';
+import { DEFAULT_PORTS, DEFAULT_STATE_FILE, optionsFromEnv } from '../sandbox/config.js';
 import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
 import { startSandboxes } from '../sandbox/index.js';
 import { ensureGoBinary, postgresBinDir, serverModuleDir } from '../scripts/cluster/binaries.js';
@@ -47,7 +47,7 @@ interface Service {
   stop_grace_period?: string;
 }
 
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
 const PROJECT_SERVICES = ['certs', 'setup', 'sandbox', 'worker', 'gateway'];
 
@@ -137,6 +137,17 @@ test('the sandbox service listens on every interface and still answers on loopba
   } finally {
     await sandboxes.stop();
   }
+});
+
+test('the sandbox service keeps its users in a named volume at the state directory npm run sandbox defaults to', () => {
+  // The image holds the project at its WORKDIR, so the default state file's place there is the
+  // same path relative to the project root.
+  const workdir = /^WORKDIR (\S+)$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))![1]!;
+  const stateDir = path.posix.join(workdir, path.relative(root, path.dirname(DEFAULT_STATE_FILE)));
+  expect(compose.services.sandbox!.volumes).toContain(`sandbox-state:${stateDir}`);
+  expect(Object.keys(compose.volumes)).toContain('sandbox-state');
+  // Nothing in the service's environment moves or turns off the default file.
+  expect(optionsFromEnv(serviceEnv('sandbox'), { stateFile: DEFAULT_STATE_FILE }).stateFile).toBe(DEFAULT_STATE_FILE);
 });
 
 test("the worker's environment passes the worker's own validation: mTLS with the certs volume, the cluster's namespace, the sandbox's credentials", () => {

@@ -5,21 +5,13 @@
  * PostgreSQL comes from the system's packages (Debian: `apt-get install postgresql`).
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isExecutable } from '../temporal-cli.js';
 import { GO_PACKAGES, SERVER_MODULE, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION, type GoBinary } from './settings.js';
 
 const run = promisify(execFile);
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function go(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   try {

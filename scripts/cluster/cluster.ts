@@ -4,7 +4,6 @@
  * by the cluster test run (test/cluster/global-setup.js), which also restarts parts of it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../../config/environment.js';
 import { ensureGoBinaries, type Binaries } from './binaries.js';
 import { ensureCertificates } from './certs.js';
@@ -17,8 +16,8 @@ import { runningPid } from './processes.js';
 import { setUpSchema } from './schema.js';
 import { writeServerConfig } from './server-config.js';
 import { DEFAULT_PORT_BASE, PORT_OFFSETS, portsFrom, type PortName, type Ports } from './settings.js';
-import { startTemporalServer, stopTemporalServer, waitForTemporalServer } from './temporal-server.js';
-import { startUiServer, stopUiServer, uiUrl, waitForUiServer, writeUiConfig } from './ui-server.js';
+import { startTemporalServer, stopTemporalServer, temporalServing, waitForTemporalServer } from './temporal-server.js';
+import { startUiServer, stopUiServer, uiServing, uiUrl, waitForUiServer, writeUiConfig } from './ui-server.js';
 
 export interface ClusterOptions {
   /** The cluster's directory (default `.cluster/`). */
@@ -132,26 +131,13 @@ export interface ServiceStatus {
 
 export async function clusterStatus(cluster: Cluster): Promise<ServiceStatus[]> {
   const { layout } = cluster;
-  const probe = async (fn: () => Promise<unknown>) =>
-    fn().then(
-      () => true,
-      () => false,
-    );
+  // The checks `up` waits on, once each: a failure to connect is "not serving".
+  const serving = (name: 'temporal' | 'ui') => (name === 'temporal' ? temporalServing(cluster.temporal) : uiServing(cluster.ports)).catch(() => false);
   return Promise.all(
     SERVICES.map(async (name): Promise<ServiceStatus> => {
       const pid = runningPid(layout, name);
       if (pid === undefined || name === 'postgres') return { name, pid };
-      const serving =
-        name === 'temporal'
-          ? await probe(async () => {
-              const connection = await Connection.connect({ ...cluster.temporal.connectionOptions, connectTimeout: 2_000 });
-              await connection.healthService.check({}).finally(() => connection.close());
-            })
-          : await probe(async () => {
-              const res = await fetch(cluster.uiUrl, { signal: AbortSignal.timeout(2_000) });
-              if (!res.ok) throw new Error(String(res.status));
-            });
-      return { name, pid, serving };
+      return { name, pid, serving: await serving(name) };
     }),
   );
 }

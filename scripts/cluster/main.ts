@@ -1,7 +1,7 @@
 /**
  * `npm run cluster -- up|down|status`: a production-like Temporal cluster on this machine, no
- * Docker (PostgreSQL, the SQL schema, Temporal server 1.29.1 with mTLS, the Web UI, the onboarding
- * namespace and search attributes). See docs/deployment.md for the real deployment it mirrors.
+ * Docker (PostgreSQL, the SQL schema, the Temporal server pinned in settings.ts with mTLS, the
+ * Web UI, the onboarding namespace and search attributes). See docs/deployment.md for the real deployment it mirrors.
  * Also `install` (only the binaries, for CI). Options: --dir (default .cluster), --port-base
  * (default 7400, or $CLUSTER_PORT_BASE).
  */
@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { clusterStatus, existingCluster, startCluster, stopCluster, type Cluster, type ClusterOptions } from './cluster.js';
 import { ensureGoBinaries, postgresBinDir } from './binaries.js';
 import { DEFAULT_CLUSTER_DIR, PROJECT_ROOT } from './layout.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from './settings.js';
 
 const say = (message = '') => console.log(message);
 const relative = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -52,8 +53,8 @@ program
     const { ports } = cluster;
     say(`\nCluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (${relative(cluster.layout.dir)}):`);
     say(`  PostgreSQL      127.0.0.1:${ports.postgres}   (logs: ${relative(cluster.layout.run.logFile('postgres'))})`);
-    say(`  Temporal 1.29.1 ${cluster.temporal.address}   (mTLS, namespace ${cluster.temporal.namespace}; logs: ${relative(cluster.layout.run.logFile('temporal'))})`);
-    say(`  Web UI 2.42.1   ${cluster.uiUrl}`);
+    say(`  ${`Temporal ${TEMPORAL_SERVER_VERSION}`.padEnd(15)} ${cluster.temporal.address}   (mTLS, namespace ${cluster.temporal.namespace}; logs: ${relative(cluster.layout.run.logFile('temporal'))})`);
+    say(`  ${`Web UI ${TEMPORAL_UI_VERSION}`.padEnd(15)} ${cluster.uiUrl}`);
     printClientSettings(cluster);
   });
 

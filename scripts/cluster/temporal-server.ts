@@ -21,21 +21,20 @@ export function startTemporalServer(layout: ClusterLayout, serverBinary: string)
   startDaemon(layout, { name: 'temporal', command: serverBinary, args: serverArgs(layout), cwd: layout.temporal.root });
 }
 
-/** Resolves once the frontend serves over mTLS (the gRPC health check answers SERVING). */
+/** One check: does the frontend serve over mTLS (the gRPC health check answers SERVING)? Throws why it cannot connect. */
+export async function temporalServing(client: TemporalConfig): Promise<boolean> {
+  const connection = await Connection.connect({ ...client.connectionOptions, connectTimeout: 2_000 });
+  try {
+    const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+    return status === 1; // SERVING
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Resolves once the frontend serves over mTLS (temporalServing). */
 export async function waitForTemporalServer(layout: ClusterLayout, client: TemporalConfig, timeoutMs = 120_000): Promise<void> {
-  await waitUntil(
-    `the Temporal frontend to serve on ${client.address} (mTLS)`,
-    async () => {
-      const connection = await Connection.connect({ ...client.connectionOptions, connectTimeout: 2_000 });
-      try {
-        const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
-        return status === 1; // SERVING
-      } finally {
-        await connection.close();
-      }
-    },
-    { timeoutMs, service: { layout, name: 'temporal' } },
-  );
+  await waitUntil(`the Temporal frontend to serve on ${client.address} (mTLS)`, () => temporalServing(client), { timeoutMs, service: { layout, name: 'temporal' } });
 }
 
 /** SIGTERM lets the server hand its shards over and close its database connections. */

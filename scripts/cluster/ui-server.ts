@@ -39,19 +39,18 @@ export function startUiServer(layout: ClusterLayout, uiBinary: string): void {
 }
 
 /**
- * Ready once the UI's own API lists the namespace: that answer came from the frontend over
- * mTLS, so the UI's certificate setup works, not just its HTTP listener.
+ * One check: does the UI's own API show the namespace? That answer came from the frontend over
+ * mTLS, so the UI's certificate setup works, not just its HTTP listener. Throws what it got instead.
  */
+export async function uiServing(ports: Ports): Promise<boolean> {
+  const res = await fetch(`${uiUrl(ports)}/api/v1/namespaces/${NAMESPACE}`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return true;
+}
+
+/** Resolves once the UI serves the namespace (uiServing). */
 export async function waitForUiServer(layout: ClusterLayout, ports: Ports, timeoutMs = 60_000): Promise<void> {
-  await waitUntil(
-    `the Web UI at ${uiUrl(ports)} to show namespace ${NAMESPACE}`,
-    async () => {
-      const res = await fetch(`${uiUrl(ports)}/api/v1/namespaces/${NAMESPACE}`, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-      return true;
-    },
-    { timeoutMs, service: { layout, name: 'ui' } },
-  );
+  await waitUntil(`the Web UI at ${uiUrl(ports)} to show namespace ${NAMESPACE}`, () => uiServing(ports), { timeoutMs, service: { layout, name: 'ui' } });
 }
 
 export function stopUiServer(layout: ClusterLayout): Promise<boolean> {

@@ -1,10 +1,11 @@
 /**
  * Users that outlive a restart: a state file keeps every vendor's users and id counters (the
- * demo's and `npm run sandbox`'s sandboxes use one), and `sb.restart()` stops and starts the
- * sandboxes on the same ports, as a restarted process would. An id handed out once is never
- * handed out again, across restarts and resets.
+ * demo's and `npm run sandbox`'s sandboxes use one), also when the sandboxes start again on the
+ * same ports, as a restarted process would. An id handed out once is never handed out again,
+ * across restarts and resets.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,20 +138,22 @@ describe('a state file', () => {
   });
 });
 
-describe('restart()', () => {
-  test.each([
-    ['through the state file', true],
-    ['in memory, without a state file', false],
-  ])('%s: same ports and URLs, same users, fresh ids', async (_how, withFile) => {
-    const sandboxes = await start(withFile ? {} : { stateFile: undefined });
-    await populate(sandboxes);
-    const before = usersOf(sandboxes);
-    const urls = { ...sandboxes.urls };
-    sandboxes.vendors.netbird.addFault({ kind: 'fail-next', count: 5, status: 500 });
+describe('a restart: stop, then a start on the same ports with the same state file, as a restarted process', () => {
+  test('same ports and URLs, same users, fresh ids', async () => {
+    const first = await start();
+    await populate(first);
+    const before = usersOf(first);
+    first.vendors.netbird.addFault({ kind: 'fail-next', count: 5, status: 500 });
+    await stop(first);
+    // The client here keeps connections alive; a restarted process takes long enough to start that
+    // a client has seen its old connections closed, a start in this process does not: wait for it,
+    // or the next request goes out on a dead socket ("socket hang up").
+    await until(() => Object.keys(http.globalAgent.freeSockets).length === 0, 'the client to drop the closed connections');
 
-    await sandboxes.restart();
+    const ports = Object.fromEntries(VENDORS.map((v) => [v, Number(new URL(first.urls[v]).port)]));
+    const sandboxes = await start({ ports });
 
-    expect(sandboxes.urls).toEqual(urls);
+    expect(sandboxes.urls).toEqual(first.urls);
     expect(usersOf(sandboxes)).toEqual(before);
     // A restarted process has an empty request log and only its start-time faults.
     expect(sandboxes.vendors.netbird.requests()).toEqual([]);

@@ -5,7 +5,10 @@
 import { afterEach, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { portVariable } from '../../sandbox/config.js';
 import { startSandboxes } from '../../sandbox/index.js';
+import { portFree } from '../../scripts/cluster/free-ports.js';
+import { freePort } from '../../scripts/dev-server.js';
 import { VENDORS } from '../../workflows/vendors.js';
 import { repoRoot } from './openapi.js';
 
@@ -22,23 +25,6 @@ async function takenPort(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-/** A port free right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function canListen(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 test('startSandboxes names the vendor, the port and SANDBOX_<VENDOR>_PORT, and closes the sandboxes it had started', async () => {
   const busy = await takenPort();
   const [netbird, siit] = [await freePort(), await freePort()];
@@ -47,14 +33,14 @@ test('startSandboxes names the vendor, the port and SANDBOX_<VENDOR>_PORT, and c
     `The MeetBit sandbox cannot listen on 127.0.0.1:${busy}: the port is already in use; set SANDBOX_MEETBIT_PORT to a free port (0 picks one), or stop whatever holds 127.0.0.1:${busy}.`,
   );
   // NetBird and Siit had started before MeetBit failed: they are closed again.
-  expect([await canListen(netbird), await canListen(siit)]).toEqual([true, true]);
+  expect([await portFree(netbird), await portFree(siit)]).toEqual([true, true]);
 });
 
 test('npm run sandbox exits 1 with that message, no stack trace', async () => {
   const busy = await takenPort();
   const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_STATE_FILE: 'off', SANDBOX_PARTOO_PORT: String(busy) };
   delete env.NODE_OPTIONS;
-  for (const vendor of VENDORS) if (vendor !== 'partoo') env[`SANDBOX_${vendor.toUpperCase()}_PORT`] = '0';
+  for (const vendor of VENDORS) if (vendor !== 'partoo') env[portVariable(vendor)] = '0';
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { portVariable } from '../../sandbox/config.js';
 import { freePort } from '../../scripts/dev-server.js';
 import { VENDORS, type VendorName } from '../../workflows/vendors.js';
 
@@ -26,7 +27,7 @@ export async function startSandboxProcess(ports: Record<VendorName, number>, ext
   const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
     cwd: root,
-    env: { ...env, SANDBOX_RATE_LIMITS: 'off', ...Object.fromEntries(VENDORS.map((v) => [`SANDBOX_${v.toUpperCase()}_PORT`, String(ports[v])])), ...extraEnv },
+    env: { ...env, SANDBOX_RATE_LIMITS: 'off', ...Object.fromEntries(VENDORS.map((v) => [portVariable(v), String(ports[v])])), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
