@@ -1,7 +1,8 @@
 /**
  * The HTTP gateway an HR app calls: starts onboardings (idempotently), reports their progress,
- * approves or rejects them. Every POST is HMAC-signed (client/gateway/signature.ts) and verified
- * on the raw body before anything is parsed or sent to Temporal. client/openapi.yaml documents it.
+ * approves or rejects them. Every request but the health checks and the OpenAPI document is
+ * HMAC-signed (client/gateway/signature.ts): a POST's raw body, a GET's request target, verified
+ * before anything is parsed or sent to Temporal. client/openapi.yaml documents it.
  *
  * Logs carry workflow ids, status codes and refusal reasons, never a hire's data or the secret.
  */
@@ -21,7 +22,7 @@ import {
 
 export interface GatewayOptions {
   onboardings: OnboardingClient;
-  /** Shared with the HR system; signs every POST. */
+  /** Shared with the HR system; signs every request that reads or changes an onboarding. */
   secret: string;
   /** How far a request's timestamp may be from `now`: the replay window. */
   maxSkewSeconds?: number;

@@ -5,7 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OnboardingProgress } from './progress.js';
 
-/** `{ "by": "alice@example.com" }` — who approves the held Partoo invitation. */
+/** `{ "by": "alice@example.com" }` — who approves what the onboarding waits for: the held Partoo invitation, the adoption of existing accounts, or both. */
 export interface ApprovalInput {
   by: string;
   reason?: string;

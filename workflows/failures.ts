@@ -21,12 +21,17 @@ export function describeFailure(err: unknown): string {
   return rootCause(err as Error) ?? String(err);
 }
 
-/** The `ApplicationFailure.type` nearest the top of the cause chain. */
-export function failureType(err: unknown): string | undefined {
+/** The `ApplicationFailure` nearest the top of the cause chain (an activity's own failure). */
+export function applicationFailure(err: unknown): ApplicationFailure | undefined {
   for (let current: unknown = err; current instanceof Error; current = (current as { cause?: unknown }).cause) {
-    if (current instanceof ApplicationFailure) return current.type ?? undefined;
+    if (current instanceof ApplicationFailure) return current;
   }
   return undefined;
+}
+
+/** The `ApplicationFailure.type` nearest the top of the cause chain. */
+export function failureType(err: unknown): string | undefined {
+  return applicationFailure(err)?.type ?? undefined;
 }
 
 /** Whether a failed create may still have created the user (an answer we never got). */

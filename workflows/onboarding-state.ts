@@ -5,11 +5,11 @@
  * The people's decisions (approve, reject) are taken here too, with the reason for any refusal;
  * a signal cannot answer, so a refused one is recorded where people look.
  */
-import { ActivityFailure, ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { describeFailure } from './failures.js';
+import { ApplicationFailure, CancelledFailure, log, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { applicationFailure, describeFailure } from './failures.js';
 import { approveSignal, approveUpdate, progressQuery, rejectSignal, rejectUpdate, type ApprovalInput, type RejectionInput } from './definitions.js';
 import type { NewHire } from './new-hire.js';
-import { INVALID_ONBOARDING_INPUT, VENDOR_NOT_SERVED, type Provisioning } from './vendor-contract.js';
+import { PREPARATION_REFUSALS, type Provisioning } from './vendor-contract.js';
 import {
   initialProgress,
   renderDetails,
@@ -63,10 +63,6 @@ export class OnboardingState {
     });
   }
 
-  get status(): OnboardingStatus {
-    return this.progress.status;
-  }
-
   get rejectedBy(): RejectionInput | undefined {
     return this.rejection;
   }
@@ -89,11 +85,7 @@ export class OnboardingState {
     return this.approval !== undefined || this.rejection !== undefined;
   }
 
-  vendor(vendor: VendorName): Readonly<VendorProgress> {
-    return this.progress.vendors[vendor];
-  }
-
-  hasManualCleanup(): boolean {
+  private hasManualCleanup(): boolean {
     return this.progress.manualCleanup.length > 0;
   }
 
@@ -147,10 +139,8 @@ export class OnboardingState {
    */
   refused(err: unknown): ApplicationFailure {
     this.withdrawInvite();
-    const cause = err instanceof ActivityFailure ? err.cause : err;
-    if (cause instanceof ApplicationFailure && (cause.type === INVALID_ONBOARDING_INPUT || cause.type === VENDOR_NOT_SERVED)) {
-      return this.failure(cause.message, cause, cause.type);
-    }
+    const cause = applicationFailure(err);
+    if (cause?.type && PREPARATION_REFUSALS.includes(cause.type)) return this.failure(cause.message, cause, cause.type);
     return this.failure(`Preparing the onboarding failed (${describeFailure(err)}); nothing was created`, err as Error);
   }
 
@@ -181,7 +171,7 @@ export class OnboardingState {
   // ---- decisions ----
 
   /** Why an approval is refused, or undefined when it is taken. */
-  approvalRefusal(input: unknown): string | undefined {
+  private approvalRefusal(input: unknown): string | undefined {
     if (!actor(input)) return 'approve needs {"by": "<who approves>"}';
     if (this.approval) return `already approved by ${this.approval.by}`;
     if (!this.awaitsApproval()) return `nothing awaits approval (the onboarding is ${this.progress.status})`;
@@ -201,7 +191,7 @@ export class OnboardingState {
   }
 
   /** Why a rejection is refused, or undefined when it is taken. */
-  rejectionRefusal(input: unknown): string | undefined {
+  private rejectionRefusal(input: unknown): string | undefined {
     if (!actor(input)) return 'reject needs {"by": "<who rejects>"}';
     if (this.rejection) return `already rejected by ${this.rejection.by}`;
     if (!REJECTABLE.includes(this.progress.status)) return `the onboarding is ${this.progress.status}, past the point of rejection`;

@@ -23,6 +23,8 @@ export async function onboardNewHire(input: unknown, rawOptions?: OnboardingOpti
   // 0. The hire as the vendors need it (provisioning rules applied, input checked, every vendor it
   //    asks for served by this deployment), or a refusal before anything is created.
   const { hire, options, provisioning } = await prepare(input, rawOptions).catch((err: unknown) => {
+    // Cancelled before anything was created: a cancellation, not a failed preparation.
+    if (isCancellation(err)) throw state.cancelled(`Onboarding cancelled; ${state.rollbackSummary()}`);
     throw state.refused(err);
   });
   state.begin(hire, provisioning);

@@ -45,6 +45,8 @@ export interface InvitationActivities {
 export const INVALID_ONBOARDING_INPUT = 'InvalidOnboardingInput';
 /** The failure type of a hire asking for a vendor this deployment does not serve (its variables unset). */
 export const VENDOR_NOT_SERVED = 'VendorNotServed';
+/** The first step's refusals: final (retrying cannot change the input or the deployment). */
+export const PREPARATION_REFUSALS: readonly string[] = [INVALID_ONBOARDING_INPUT, VENDOR_NOT_SERVED];
 
 /** What the provisioning rules decided: the matching rule, and each enabled vendor's settings in words. */
 export interface Provisioning {

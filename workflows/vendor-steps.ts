@@ -7,9 +7,8 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ResolvedOnboardingOptions } from './options.js';
 import {
-  INVALID_ONBOARDING_INPUT,
+  PREPARATION_REFUSALS,
   NON_RETRYABLE_VENDOR_ERROR_TYPES,
-  VENDOR_NOT_SERVED,
   type InvitationActivities,
   type PreparationActivities,
   type InviteOutcome,
@@ -71,7 +70,7 @@ function userSteps(vendor: VendorName, options: ResolvedOnboardingOptions): Vend
 export function prepare(input: unknown, options: unknown): ReturnType<PreparationActivities['prepareOnboarding']> {
   const { prepareOnboarding } = proxyLocalActivities<PreparationActivities>({
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [INVALID_ONBOARDING_INPUT, VENDOR_NOT_SERVED] },
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [...PREPARATION_REFUSALS] },
   });
   return prepareOnboarding(input, options);
 }

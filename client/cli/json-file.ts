@@ -7,7 +7,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
  * `npm run` changes into the project's root before running a script; npm keeps the directory the
  * user ran it from in INIT_CWD, so relative paths mean what the user meant.
  */
-export function userPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
+function userPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.INIT_CWD ?? process.cwd(), file);
 }
 
@@ -22,7 +22,7 @@ function describe(code: string): string {
  * Parses strict JSON. On a syntax error, names its line and column: Node 20's own message gives
  * no position for most mistakes, so jsonc-parser (VS Code's, strict mode) locates it.
  */
-export function parseJsonText(text: string, name: string): unknown {
+function parseJsonText(text: string, name: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
