@@ -9,7 +9,7 @@ import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import logUpdate from 'log-update';
 import { onboardingDataConverter } from '../codec/data-converter.js';
-import { ConfigError, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
+import { ConfigError, connectProblem, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
 import { ONBOARDING_STATUSES } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
@@ -61,25 +61,33 @@ Exit codes:
 const globals = () => program.opts<GlobalOptions>();
 const output = (json: unknown, text: string) => console.log(globals().json ? JSON.stringify(json, null, 2) : text);
 
-/** The config loader's Temporal settings, with --address and --namespace over the environment. */
+let settings: TemporalConfig | undefined;
+/**
+ * The config loader's Temporal settings, with --address and --namespace over the environment;
+ * read once per command (the profile file and certificates are files).
+ */
 function temporalSettings(): TemporalConfig {
-  const { address, namespace } = globals();
-  const env = { ...process.env, ...(address && { TEMPORAL_ADDRESS: address }), ...(namespace && { TEMPORAL_NAMESPACE: namespace }) };
-  return loadConfig(['temporal'], env).temporal;
+  if (!settings) {
+    const { address, namespace } = globals();
+    const env = { ...process.env, ...(address && { TEMPORAL_ADDRESS: address }), ...(namespace && { TEMPORAL_NAMESPACE: namespace }) };
+    settings = loadConfig(['temporal'], env).temporal;
+  }
+  return settings;
 }
 
 let connection: Connection | undefined;
 async function connect(): Promise<OnboardingClient> {
-  const { address, namespace, connectionOptions } = temporalSettings();
+  const temporal = temporalSettings();
   // The key that encrypts what we send and decrypts what we show (a missing one: exit 2, named).
   const { payloadEncryption } = loadConfig(['payloadEncryption']);
   if (!payloadEncryption.encrypt) console.error(describePayloadEncryption(payloadEncryption));
   try {
-    connection ??= await Connection.connect({ ...connectionOptions, connectTimeout: '5 seconds' });
+    connection ??= await Connection.connect({ ...temporal.connectionOptions, connectTimeout: '5 seconds' });
   } catch (err) {
-    throw new CliError(EXIT.unreachable, `cannot reach Temporal at ${address}: ${(err as Error).message}`);
+    // The same words, TLS hints included, as the worker and doctor give.
+    throw new CliError(EXIT.unreachable, connectProblem(temporal, err as Error));
   }
-  return new OnboardingClient(new Client({ connection, namespace, dataConverter: onboardingDataConverter(payloadEncryption) }));
+  return new OnboardingClient(new Client({ connection, namespace: temporal.namespace, dataConverter: onboardingDataConverter(payloadEncryption) }));
 }
 
 program

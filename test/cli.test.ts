@@ -107,6 +107,14 @@ test('Ctrl-C during `status --watch`: exit 130, no error output, the CLI gone', 
     await handle.result();
   }));
 
+test('Temporal unreachable: exit 5, naming the address and how it tried to connect', async () => {
+  // The run's own TLS settings stay (the cluster pass has them): only the address is wrong.
+  const run = await onboard(['status', 'nobody-here'], '', { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  expect(run.code).toBe(5);
+  const how = temporalEnv().TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TLS with a client certificate' : 'no TLS';
+  expect(run.stderr).toMatch(new RegExp(`^error: cannot connect to Temporal at 127\\.0\\.0\\.1:1 \\(${how}\\): `));
+});
+
 test('an unknown onboarding: exit 4, naming it', async () => {
   for (const args of [['status', 'nobody-here'], ['approve', 'onboarding-nobody-here', '--by', 'ops']]) {
     const run = await onboard(args);
