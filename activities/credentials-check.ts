@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { VENDOR_VARIABLES, vendorVariables, type VendorsConfig } from '../config/environment.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { describeVendorError, type VendorResponse } from './http.js';
+import { describeVendorError, isSuccess, type VendorResponse } from './http.js';
 import { meetbitProbe } from './meetbit.js';
 import { meetergoProbe } from './meetergo.js';
 import { netbirdProbe } from './netbird.js';
@@ -43,12 +43,14 @@ export async function checkVendorCredentials<V extends VendorName>(vendor: V, co
   const said = describeVendorError(res.body).message;
   const answer = `${res.status}${said ? `: ${said}` : ''}`;
   const s = res.status;
-  if (s >= 200 && s < 300) return { ok: true, detail: `credentials accepted (${credentials.join(', ')}): a one-user list answered ${s}` };
+  if (isSuccess(res)) return { ok: true, detail: `credentials accepted (${credentials.join(', ')}): a one-user list answered ${s}` };
+  // Not the activities' classifier (vendorFailure), which decides whether a retry can help: this
+  // decides which variable a person should look at.
   if (s === 401 || s === 403) {
-    // meetergo refuses an acting user who is not a company admin with a 403 of its own.
-    const wrong = vendor === 'meetergo' && /acting user|admin/i.test(said ?? '') ? ['MEETERGO_ACTING_USER_ID'] : credentials;
+    // Every credential variable is named (for meetergo, the key and the acting admin): which one
+    // is wrong is not in the status, and a vendor's wording is not ours to match.
     const what = s === 401 ? 'refused the credentials' : 'accepted the credentials but refused the read (a missing permission or subscription)';
-    return { ok: false, detail: `${label} ${what} (${answer}): fix ${wrong.join(' / ')}` };
+    return { ok: false, detail: `${label} ${what} (${answer}): fix ${credentials.join(' / ')}` };
   }
   if (s >= 300 && s < 400) {
     return { ok: false, detail: `${label} redirects (${s} to ${String(res.headers.location ?? '?')}): check ${baseUrlVariable} (https, and the API's base path)` };

@@ -11,11 +11,11 @@ import got, { RequestError, type Got } from 'got';
 import { z } from 'zod';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
 import { VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
-import type { VendorEndpoint } from '../config/environment.js';
+import type { VendorsConfig } from '../config/environment.js';
 import { RequestGate } from './request-gate.js';
 
 // The type names live with the workflow-safe shared types, so the workflow can list them too.
-export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
+export { NON_RETRYABLE_VENDOR_ERROR_TYPES, VENDOR_REFUSAL_TYPES, VendorErrorType, type VendorErrorTypeName } from '../workflows/vendor-contract.js';
 
 /** What a call is doing, for messages: "NetBird rejected the create (400): ...". */
 export type Operation = 'create' | 'look-up' | 'undo' | 'invite';
@@ -32,20 +32,35 @@ export interface VendorHttp {
     operation: Operation,
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
-    options?: { json?: unknown; searchParams?: Record<string, string | number> | URLSearchParams; headers?: Record<string, string> },
+    options?: { json?: unknown; searchParams?: Record<string, string | number> | URLSearchParams },
   ): Promise<VendorResponse>;
 }
 
-export function vendorHttp(vendor: VendorName, endpoint: VendorEndpoint, headers: Record<string, string>): VendorHttp {
+/**
+ * The headers that authenticate every call to a vendor, from its configured credentials: one
+ * mapping for the user activities, `doctor`'s probes and the rule-reference check alike.
+ */
+const AUTH_HEADERS: { [V in VendorName]: (config: VendorsConfig[V]) => Record<string, string> } = {
+  netbird: (c) => ({ authorization: `Token ${c.token}` }),
+  siit: (c) => ({ authorization: `Bearer ${c.token}` }),
+  meetbit: (c) => ({ 'x-access-key-id': c.accessKeyId, 'x-access-key-secret': c.accessKeySecret }),
+  // meetergo wants the acting admin "for API key authentication" on its calls; create does not
+  // document it, and sending it there too costs nothing, so every call carries it.
+  meetergo: (c) => ({ authorization: `Bearer ${c.apiKey}`, 'x-meetergo-api-user-id': c.actingUserId }),
+  partoo: (c) => ({ 'x-apikey': c.apiKey }),
+};
+
+/** A vendor's HTTP client, authenticated with (and paced and timed as) its configuration says. */
+export function vendorHttp<V extends VendorName>(vendor: V, config: VendorsConfig[V]): VendorHttp {
   const client: Got = got.extend({
-    prefixUrl: `${endpoint.baseUrl}/`,
-    headers: { accept: 'application/json', ...headers },
+    prefixUrl: `${config.baseUrl}/`,
+    headers: { accept: 'application/json', ...AUTH_HEADERS[vendor](config) },
     retry: { limit: 0 }, // Temporal owns retries.
     throwHttpErrors: false,
     followRedirect: false,
-    timeout: { request: endpoint.timeoutMs },
+    timeout: { request: config.timeoutMs },
   });
-  const gate = endpoint.requestsPerSecond === undefined ? undefined : new RequestGate(endpoint.requestsPerSecond);
+  const gate = config.requestsPerSecond === undefined ? undefined : new RequestGate(config.requestsPerSecond);
   return {
     vendor,
     async send(operation, method, path, options = {}) {
@@ -53,9 +68,10 @@ export function vendorHttp(vendor: VendorName, endpoint: VendorEndpoint, headers
       const signal = asyncLocalStorage.getStore()?.cancellationSignal;
       try {
         await gate?.turn(signal);
-        const res = await client(path.replace(/^\//, ''), { method, json: options.json, searchParams: options.searchParams, headers: options.headers, signal });
+        const res = await client(path.replace(/^\//, ''), { method, json: options.json, searchParams: options.searchParams, signal });
         const response = { status: res.statusCode, headers: res.headers, body: res.body };
-        // Told to wait: every request of this process to the vendor waits with this one.
+        // Told to wait: every request of this process to the vendor waits with this one, for the
+        // same time the failure's nextRetryDelay gives this request's retry (one figure per answer).
         if (res.statusCode === 429) gate?.holdUntil(Date.now() + rateLimitDelayMs(response));
         return response;
       } catch (err) {
@@ -72,6 +88,9 @@ export function vendorHttp(vendor: VendorName, endpoint: VendorEndpoint, headers
     },
   };
 }
+
+/** A 2xx answer: the call did what it asked. */
+export const isSuccess = (res: VendorResponse): boolean => res.status >= 200 && res.status < 300;
 
 /** The error shapes the five vendors use, read generously: we only want messages and field errors. */
 const ErrorBody = z
@@ -140,13 +159,22 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
  */
 const RESET_HEADERS = ['retry-after', 'x-siitapi-reset', 'ratelimit-reset'];
 
-/** How long a rate-limited caller should wait: what the vendor says, else our own backoff. */
-export function rateLimitDelayMs(res: VendorResponse): number {
-  for (const name of RESET_HEADERS) {
-    const delay = retryAfterMs(res.headers[name]);
-    if (delay !== undefined) return delay;
-  }
-  return backoffMs(currentAttempt());
+/** Each 429 answer's wait, worked out once: see rateLimitDelayMs. */
+const rateLimitDelays = new WeakMap<VendorResponse, number>();
+
+/**
+ * How long a rate-limited caller should wait: what the vendor says, else our own backoff. Worked
+ * out once per answer and remembered: the request gate's hold (vendorHttp) and the failure's
+ * nextRetryDelay (vendorFailure) both read it, and our backoff is jittered, so computing it twice
+ * would hold the gate for one wait and retry after another.
+ */
+function rateLimitDelayMs(res: VendorResponse): number {
+  const known = rateLimitDelays.get(res);
+  if (known !== undefined) return known;
+  const said = RESET_HEADERS.map((name) => retryAfterMs(res.headers[name])).find((ms) => ms !== undefined);
+  const delay = said ?? backoffMs(currentAttempt());
+  rateLimitDelays.set(res, delay);
+  return delay;
 }
 
 /** Retry-After as delta-seconds, a Unix time or an HTTP date; undefined when absent, unparsable or already past. */

@@ -18,6 +18,8 @@ import { createSiitActivities } from './siit.js';
  * The activities of the vendors this deployment serves (those configured), and only theirs.
  * @param requestsPerSecond each vendor's pace for this process's requests (the worker passes the
  *   configured limits); without it requests are not paced (tests against unlimited sandboxes).
+ * @throws ConfigError when a `<VENDOR>_OMIT_FIELDS` names a field the vendor's create request
+ *   lacks or requires (activities/rest-user-api.ts).
  */
 export function createVendorActivities(config: VendorsConfig, requestsPerSecond?: Record<VendorName, number>): VendorActivities;
 export function createVendorActivities(config: ServedVendors, requestsPerSecond?: Record<VendorName, number>): Partial<VendorActivities>;

@@ -8,7 +8,7 @@ import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const Time = z.strictObject({ hour: z.number().int(), minute: z.number().int(), second: z.number().int() });
@@ -77,16 +77,13 @@ export function toMeetbitCreateRequest(hire: NewHire): MeetbitCreateRequest {
   };
 }
 
-const meetbitHttp = (config: VendorsConfig['meetbit']) =>
-  vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
-
 /** `doctor`'s read-only credentials check: one user, the smallest page (needs `users.read.*`). */
 export function meetbitProbe(config: VendorsConfig['meetbit']): Promise<VendorResponse> {
-  return meetbitHttp(config).send('look-up', 'GET', 'users', { searchParams: { PageSize: 1 } });
+  return vendorHttp('meetbit', config).send('look-up', 'GET', 'users', { searchParams: { PageSize: 1 } });
 }
 
 function meetbitUserApi(config: VendorsConfig['meetbit']) {
-  const http = meetbitHttp(config);
+  const http = vendorHttp('meetbit', config);
   return restUserApi({
     http,
     create: {
@@ -94,7 +91,9 @@ function meetbitUserApi(config: VendorsConfig['meetbit']) {
       body: toMeetbitCreateRequest,
       response: MeetbitOne,
       user: (b) => live(b.data) ?? { id: String(b.data.id) },
-      omit: omittable('meetbit', config.omitFields, Object.keys(MeetbitCreateRequest.shape), REQUIRED_CREATE_FIELDS),
+      request: MeetbitCreateRequest,
+      required: REQUIRED_CREATE_FIELDS,
+      omit: config.omitFields,
     },
     // Soft-deleted users are left out unless WithTrashed: a deleted user is not live.
     async findByEmail(email) {

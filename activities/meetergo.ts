@@ -1,14 +1,14 @@
 /**
  * meetergo (booking page): POST /user → 201 {userId, ..., bookingUrl}. Spec:
- * docs/vendor-specs/meetergo.openapi.yaml and BEYOND-CREATE.md. Every call but create also names the
- * acting admin in `x-meetergo-api-user-id`.
+ * docs/vendor-specs/meetergo.openapi.yaml and BEYOND-CREATE.md. Every call also names the acting
+ * admin in `x-meetergo-api-user-id` (activities/http.ts adds it with the key).
  */
 import { z } from 'zod';
 import { WEEKDAYS, type NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 const TimeRange = z.strictObject({ start: z.string(), end: z.string() });
@@ -33,7 +33,7 @@ export type MeetergoCreateRequest = z.infer<typeof MeetergoCreateRequest>;
 /** What the vendor's create contract requires (docs/vendor-specs/meetergo.openapi.yaml): never left out. */
 const REQUIRED_CREATE_FIELDS = ['email', 'givenName', 'familyName', 'timezone'];
 
-export const MeetergoCreated = z.object({
+const MeetergoCreated = z.object({
   userId: z.string().min(1),
   availabilityId: z.string(),
   meetingTypeId: z.string(),
@@ -82,17 +82,13 @@ function found(u: z.infer<typeof MeetergoListedUser>): FoundUser {
   return { id: u.id, email: u.email, ...(name && { name }), ...(u.createdAt && { createdAt: u.createdAt }), ...(u.bookingUrl && { links: links(u.bookingUrl) }) };
 }
 
-const meetergoHttp = (config: VendorsConfig['meetergo']) => vendorHttp('meetergo', config, { authorization: `Bearer ${config.apiKey}` });
-const actingUserHeader = (config: VendorsConfig['meetergo']) => ({ 'x-meetergo-api-user-id': config.actingUserId });
-
 /** `doctor`'s read-only credentials check: one user, the smallest page, as the acting admin (checks both). */
 export function meetergoProbe(config: VendorsConfig['meetergo']): Promise<VendorResponse> {
-  return meetergoHttp(config).send('look-up', 'GET', 'user', { searchParams: { limit: 1, offset: 0 }, headers: actingUserHeader(config) });
+  return vendorHttp('meetergo', config).send('look-up', 'GET', 'user', { searchParams: { limit: 1, offset: 0 } });
 }
 
 function meetergoUserApi(config: VendorsConfig['meetergo']) {
-  const http = meetergoHttp(config);
-  const actingUser = actingUserHeader(config);
+  const http = vendorHttp('meetergo', config);
   return restUserApi({
     http,
     create: {
@@ -100,15 +96,14 @@ function meetergoUserApi(config: VendorsConfig['meetergo']) {
       body: toMeetergoCreateRequest,
       response: MeetergoCreated,
       user: (b) => ({ id: b.userId, links: links(b.bookingUrl) }),
-      // meetergo's API wants the acting admin "for API key authentication" on its other calls;
-      // create does not document it, and sending it costs nothing.
-      headers: actingUser,
-      omit: omittable('meetergo', config.omitFields, Object.keys(MeetergoCreateRequest.shape), REQUIRED_CREATE_FIELDS),
+      request: MeetergoCreateRequest,
+      required: REQUIRED_CREATE_FIELDS,
+      omit: config.omitFields,
     },
     // No email filter: page through the company's users and match here.
     async findByEmail(email) {
       for (let offset = 0; ; offset += PAGE_SIZE) {
-        const page = await lookUp(http, 'user', { limit: PAGE_SIZE, offset }, MeetergoPage, actingUser);
+        const page = await lookUp(http, 'user', { limit: PAGE_SIZE, offset }, MeetergoPage);
         const match = page.users.find((u) => sameEmail(u.email, email));
         if (match) return found(match);
         const seen = offset + page.users.length;
@@ -116,11 +111,11 @@ function meetergoUserApi(config: VendorsConfig['meetergo']) {
       }
     },
     findById: async (id) => {
-      const user = await getById(http, `user/${encodeURIComponent(id)}`, MeetergoListedUser, actingUser);
+      const user = await getById(http, `user/${encodeURIComponent(id)}`, MeetergoListedUser);
       return user && found(user);
     },
     // 204 on success; permanent (no transfer of resources: a new hire has none yet).
-    remove: { method: 'DELETE', path: (id) => `user/${encodeURIComponent(id)}`, headers: actingUser },
+    remove: { method: 'DELETE', path: (id) => `user/${encodeURIComponent(id)}` },
   });
 }
 

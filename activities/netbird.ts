@@ -7,7 +7,7 @@ import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { lookUp, omittable, restUserApi } from './rest-user-api.js';
+import { lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 export const NetbirdCreateRequest = z.strictObject({
@@ -42,15 +42,13 @@ export function toNetbirdCreateRequest(hire: NewHire): NetbirdCreateRequest {
 
 const found = (u: z.infer<typeof NetbirdUser> | undefined): FoundUser | undefined => u && { id: u.id, email: u.email, name: u.name, role: u.role };
 
-const netbirdHttp = (config: VendorsConfig['netbird']) => vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
-
 /** `doctor`'s read-only credentials check: NetBird's user list has no paging, so the people list it is. */
 export function netbirdProbe(config: VendorsConfig['netbird']): Promise<VendorResponse> {
-  return netbirdHttp(config).send('look-up', 'GET', 'users', { searchParams: { service_user: 'false' } });
+  return vendorHttp('netbird', config).send('look-up', 'GET', 'users', { searchParams: { service_user: 'false' } });
 }
 
 function netbirdUserApi(config: VendorsConfig['netbird']) {
-  const http = netbirdHttp(config);
+  const http = vendorHttp('netbird', config);
   const people = async () => (await lookUp(http, 'users', { service_user: 'false' }, z.array(NetbirdUser))).filter((u) => !u.is_service_user);
   return restUserApi({
     http,
@@ -59,7 +57,9 @@ function netbirdUserApi(config: VendorsConfig['netbird']) {
       body: toNetbirdCreateRequest,
       response: NetbirdUser,
       user: (u) => ({ id: u.id, email: u.email }),
-      omit: omittable('netbird', config.omitFields, Object.keys(NetbirdCreateRequest.shape), REQUIRED_CREATE_FIELDS),
+      request: NetbirdCreateRequest,
+      required: REQUIRED_CREATE_FIELDS,
+      omit: config.omitFields,
     },
     // No search endpoint and no GET by id [doc]: the list of people is unpaged, so filter it here.
     findByEmail: async (email) => found((await people()).find((u) => sameEmail(u.email, email))),

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { PARTOO_LANGS, type NewHire } from '../workflows/new-hire.js';
 import type { InviteOutcome, VendorActivities, VendorUser } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
-import { sameEmail, vendorFailure, VendorErrorType, vendorHttp, type VendorResponse } from './http.js';
-import { getById, isSuccess, lookUp, omittable, restUserApi } from './rest-user-api.js';
+import { isSuccess, sameEmail, vendorFailure, VendorErrorType, vendorHttp, type VendorResponse } from './http.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 type PartooLang = (typeof PARTOO_LANGS)[number];
@@ -31,7 +31,7 @@ export type PartooCreateRequest = z.infer<typeof PartooCreateRequest>;
 /** What the vendor's create contract requires (docs/vendor-specs/partoo.openapi.yaml): never left out. */
 const REQUIRED_CREATE_FIELDS = ['email', 'first_name', 'last_name', 'send_invitation', 'status'];
 
-export const PartooCreated = z.object({ id: z.string().min(1), status: z.literal('success') }).loose();
+const PartooCreated = z.object({ id: z.string().min(1), status: z.literal('success') }).loose();
 const PartooUser = z
   .object({
     id: z.string().min(1),
@@ -84,15 +84,13 @@ export function toPartooCreateRequest(hire: NewHire): PartooCreateRequest {
   };
 }
 
-const partooHttp = (config: VendorsConfig['partoo']) => vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
-
 /** `doctor`'s read-only credentials check: one user, the smallest page of the search. */
 export function partooProbe(config: VendorsConfig['partoo']): Promise<VendorResponse> {
-  return partooHttp(config).send('look-up', 'GET', 'user/search', { searchParams: { per_page: 1 } });
+  return vendorHttp('partoo', config).send('look-up', 'GET', 'user/search', { searchParams: { per_page: 1 } });
 }
 
 export function createPartooActivities(config: VendorsConfig['partoo']): VendorActivities['partoo'] {
-  const http = partooHttp(config);
+  const http = vendorHttp('partoo', config);
   const api = restUserApi({
     http,
     create: {
@@ -100,7 +98,9 @@ export function createPartooActivities(config: VendorsConfig['partoo']): VendorA
       body: toPartooCreateRequest,
       response: PartooCreated,
       user: (b) => ({ id: b.id }),
-      omit: omittable('partoo', config.omitFields, Object.keys(PartooCreateRequest.shape), REQUIRED_CREATE_FIELDS),
+      request: PartooCreateRequest,
+      required: REQUIRED_CREATE_FIELDS,
+      omit: config.omitFields,
     },
     async findByEmail(email) {
       // Partoo's search is an exact, case-insensitive match; compare again to be sure.

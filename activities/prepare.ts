@@ -46,7 +46,7 @@ export function createPreparationActivities({ rules, served = VENDORS }: Prepara
 }
 
 /** Each enabled vendor's settings in a few words, for the progress and the Web UI: ids and names only. */
-export function describeSettings(hire: NewHire): Partial<Record<VendorName, string>> {
+function describeSettings(hire: NewHire): Partial<Record<VendorName, string>> {
   const v = hire.vendors;
   const list = (items: string[]) => (items.length > 0 ? items.join(', ') : 'none');
   const described: Record<VendorName, string> = {

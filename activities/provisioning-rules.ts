@@ -42,7 +42,7 @@ const SettingsSchema = z
 export type ProvisioningSettings = z.infer<typeof SettingsSchema>;
 
 /** The HR fields a rule matches on. */
-export const HR_FIELDS = ['department', 'jobTitle', 'location', 'employmentType', 'manager'] as const;
+const HR_FIELDS = ['department', 'jobTitle', 'location', 'employmentType', 'manager'] as const;
 type HrField = (typeof HR_FIELDS)[number];
 
 const values = z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]);

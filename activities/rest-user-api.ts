@@ -7,10 +7,10 @@
 /** Statuses a vendor may use to refuse a create because the email is taken (documented or not). */
 const MAYBE_DUPLICATE = [400, 409, 422];
 import type { z } from 'zod';
-import { omitVariable } from '../config/environment.js';
+import { ConfigError, omitVariable, type Problem } from '../config/environment.js';
 import type { NewHire } from '../workflows/new-hire.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { parseVendorJson, vendorFailure, type VendorHttp, type VendorResponse } from './http.js';
+import { isSuccess, parseVendorJson, vendorFailure, type VendorHttp } from './http.js';
 import type { CreateAnswer, FoundUser, VendorUserApi } from './user-lifecycle.js';
 
 export interface RestUserSpec<Created extends z.ZodType> {
@@ -21,7 +21,10 @@ export interface RestUserSpec<Created extends z.ZodType> {
     body: (hire: NewHire) => unknown;
     response: Created;
     user: (body: z.infer<Created>) => FoundUser;
-    headers?: Record<string, string>;
+    /** The request body's contract: its fields are the ones `omit` may name. */
+    request: z.ZodObject;
+    /** What the vendor's create contract requires (its docs/vendor-specs/ spec): never left out. */
+    required: readonly string[];
     /** Request fields this tenant refuses to have set (`<VENDOR>_OMIT_FIELDS`); never a required one. */
     omit?: readonly string[];
   };
@@ -31,18 +34,17 @@ export interface RestUserSpec<Created extends z.ZodType> {
   remove: {
     method: 'DELETE' | 'PATCH';
     path: (id: string) => string;
-    headers?: Record<string, string>;
   };
 }
 
-export const isSuccess = (res: VendorResponse): boolean => res.status >= 200 && res.status < 300;
-
+/** Throws a ConfigError for a bad `<VENDOR>_OMIT_FIELDS`: the worker refuses to start, as for any bad variable. */
 export function restUserApi<Created extends z.ZodType>(spec: RestUserSpec<Created>): VendorUserApi {
   const { http, create, remove } = spec;
+  checkOmittable(http.vendor, create.omit, Object.keys(create.request.shape), create.required);
   return {
     vendor: http.vendor,
     async create(hire): Promise<CreateAnswer> {
-      const res = await http.send('create', 'POST', create.path, { json: omitted(create.body(hire), create.omit), headers: create.headers });
+      const res = await http.send('create', 'POST', create.path, { json: omitted(create.body(hire), create.omit) });
       if (isSuccess(res)) return { outcome: 'created', user: create.user(parseVendorJson(http.vendor, 'create', create.response, res)) };
       // Decided by state, not wording: most vendors do not document how they refuse a taken email
       // (and a message matched by a regex can only agree with our own sandbox). If a live user
@@ -56,7 +58,7 @@ export function restUserApi<Created extends z.ZodType>(spec: RestUserSpec<Create
     findByEmail: spec.findByEmail,
     findById: spec.findById,
     async remove(id) {
-      const res = await http.send('undo', remove.method, remove.path(id), { headers: remove.headers });
+      const res = await http.send('undo', remove.method, remove.path(id));
       if (isSuccess(res)) return 'removed';
       // Not "already gone" yet: user-lifecycle reads the user again to tell a gone user from a
       // wrong route.
@@ -68,16 +70,19 @@ export function restUserApi<Created extends z.ZodType>(spec: RestUserSpec<Create
 
 /**
  * The fields of `omit` (from `<VENDOR>_OMIT_FIELDS`), checked against what we send and what the
- * vendor's contract requires: a typo or a required field is an error at start, naming the
- * variable, not a refused create later.
+ * vendor's contract requires: a typo or a required field is a configuration error at start,
+ * naming the variable, not a refused create later. Here rather than in the config loader because
+ * only the vendor's module knows its request's fields.
  */
-export function omittable(vendor: VendorName, omit: readonly string[] | undefined, sent: readonly string[], required: readonly string[]): string[] {
+function checkOmittable(vendor: VendorName, omit: readonly string[] | undefined, sent: readonly string[], required: readonly string[]): void {
   const variable = omitVariable(vendor);
-  for (const field of omit ?? []) {
-    if (!sent.includes(field)) throw new Error(`${variable}: ${field} is not a field of the ${VENDOR_LABELS[vendor]} create request (${sent.join(', ')})`);
-    if (required.includes(field)) throw new Error(`${variable}: ${field} is required by ${VENDOR_LABELS[vendor]}'s create contract and cannot be left out`);
-  }
-  return [...(omit ?? [])];
+  const label = VENDOR_LABELS[vendor];
+  const problems: Problem[] = (omit ?? []).flatMap((field) => {
+    if (!sent.includes(field)) return [{ variable, message: `${field} is not a field of the ${label} create request (${sent.join(', ')})` }];
+    if (required.includes(field)) return [{ variable, message: `${field} is required by ${label}'s create contract and cannot be left out` }];
+    return [];
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The request body without the fields a tenant does not let us set. */
@@ -87,22 +92,16 @@ function omitted(body: unknown, omit: readonly string[] | undefined): unknown {
 }
 
 /** GETs one user by id: undefined on 404, else parsed by contract (failures through the classifier). */
-export async function getById<S extends z.ZodType>(http: VendorHttp, path: string, schema: S, headers?: Record<string, string>): Promise<z.infer<S> | undefined> {
-  const res = await http.send('look-up', 'GET', path, { headers });
+export async function getById<S extends z.ZodType>(http: VendorHttp, path: string, schema: S): Promise<z.infer<S> | undefined> {
+  const res = await http.send('look-up', 'GET', path);
   if (res.status === 404) return undefined;
   if (!isSuccess(res)) throw vendorFailure(http.vendor, 'look-up', res);
   return parseVendorJson(http.vendor, 'look-up', schema, res);
 }
 
 /** GETs a look-up, failing through the classifier on non-2xx and parsing the body by contract. */
-export async function lookUp<S extends z.ZodType>(
-  http: VendorHttp,
-  path: string,
-  searchParams: Record<string, string | number> | URLSearchParams,
-  schema: S,
-  headers?: Record<string, string>,
-): Promise<z.infer<S>> {
-  const res = await http.send('look-up', 'GET', path, { searchParams, headers });
+export async function lookUp<S extends z.ZodType>(http: VendorHttp, path: string, searchParams: Record<string, string | number> | URLSearchParams, schema: S): Promise<z.infer<S>> {
+  const res = await http.send('look-up', 'GET', path, { searchParams });
   if (!isSuccess(res)) throw vendorFailure(http.vendor, 'look-up', res);
   return parseVendorJson(http.vendor, 'look-up', schema, res);
 }

@@ -2,7 +2,8 @@
  * Whether what the provisioning rules name exists in each vendor's account (NetBird groups,
  * MeetBit departments and roles, Siit departments and teams, Partoo businesses), by read-only
  * calls: a rule naming a department that does not exist would otherwise be found by the first
- * hire it matches, as a refused create. Checked when the worker starts and by `doctor`.
+ * hire it matches, as a refused create. Checked when the worker starts and by `doctor`, both
+ * through loadCheckedRules.
  *
  * The list calls: NetBird `GET /groups` and Partoo `GET /business/search` are documented; MeetBit
  * `GET /departments` and `/roles`, Siit `GET /departments` and `/teams` are our guesses
@@ -11,8 +12,8 @@
 import { z } from 'zod';
 import type { ServedVendors, VendorsConfig } from '../config/environment.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { vendorHttp, type VendorHttp } from './http.js';
-import { ruleReferences, type ProvisioningRules, type RuleReference } from './provisioning-rules.js';
+import { vendorHttp } from './http.js';
+import { loadProvisioningRules, ruleReferences, RulesFileError, type ProvisioningRules, type RuleReference } from './provisioning-rules.js';
 import { lookUp } from './rest-user-api.js';
 
 type Known = Partial<Record<RuleReference['kind'], Set<string>>>;
@@ -21,18 +22,18 @@ const SiitList = z.object({ results: z.array(z.object({ uid: z.string() }).loose
 
 const FETCH: { [V in VendorName]: ((config: VendorsConfig[V]) => Promise<Known>) | undefined } = {
   async netbird(config) {
-    const http = vendorHttp('netbird', config, { authorization: `Token ${config.token}` });
+    const http = vendorHttp('netbird', config);
     const groups = await lookUp(http, 'groups', {}, z.array(z.object({ id: z.string() }).loose()));
     // auto_groups takes ids (opaque ones such as "ch8i4ug6lnn4g9hqv7m0"), never names.
     return { group: new Set(groups.map((g) => g.id)) };
   },
   async siit(config) {
-    const http = vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
+    const http = vendorHttp('siit', config);
     const uids = async (path: string) => new Set((await lookUp(http, path, { per_page: 100 }, SiitList)).results.map((r) => r.uid));
     return { department: await uids('departments'), team: await uids('teams') };
   },
   async meetbit(config) {
-    const http: VendorHttp = vendorHttp('meetbit', config, { 'x-access-key-id': config.accessKeyId, 'x-access-key-secret': config.accessKeySecret });
+    const http = vendorHttp('meetbit', config);
     const departments = await lookUp(http, 'departments', {}, z.object({ data: z.array(z.object({ id: z.number() }).loose()) }).loose());
     const roles = await lookUp(http, 'roles', {}, z.object({ data: z.array(z.object({ name: z.string() }).loose()) }).loose());
     return { department: new Set(departments.data.map((d) => String(d.id))), role: new Set(roles.data.map((r) => r.name)) };
@@ -40,7 +41,7 @@ const FETCH: { [V in VendorName]: ((config: VendorsConfig[V]) => Promise<Known>)
   // meetergo rules set a meeting type by name and duration: nothing to look up.
   meetergo: undefined,
   async partoo(config) {
-    const http = vendorHttp('partoo', config, { 'x-apikey': config.apiKey });
+    const http = vendorHttp('partoo', config);
     const { businesses } = await lookUp(http, 'business/search', { per_page: 100 }, z.object({ businesses: z.array(z.object({ id: z.string() }).loose()) }).loose());
     return { business: new Set(businesses.map((b) => b.id)) };
   },
@@ -51,9 +52,20 @@ function fetchKnown<V extends VendorName>(vendor: V, config: ServedVendors): Pro
   return own && FETCH[vendor]?.(own as VendorsConfig[V]);
 }
 
-/** One line per reference a vendor does not know, naming where the rules write it (vendors not served are not checked). */
-export async function checkRuleReferences(rules: ProvisioningRules, config: ServedVendors, vendors: readonly VendorName[]): Promise<string[]> {
-  const references = ruleReferences(rules).filter((r) => vendors.includes(r.vendor));
+/**
+ * The rules of `file` (ONBOARDING_RULES_FILE), read and every reference checked at the vendors
+ * `config` serves. Throws one RulesFileError naming every problem, the file's own or a reference's.
+ */
+export async function loadCheckedRules(file: string, config: ServedVendors): Promise<ProvisioningRules> {
+  const rules = loadProvisioningRules(file);
+  const problems = await checkRuleReferences(rules, config);
+  if (problems.length > 0) throw new RulesFileError(problems);
+  return rules;
+}
+
+/** One line per reference a vendor does not know, naming where the rules write it (vendors `config` does not serve are not checked). */
+export async function checkRuleReferences(rules: ProvisioningRules, config: ServedVendors): Promise<string[]> {
+  const references = ruleReferences(rules).filter((r) => config[r.vendor] !== undefined);
   const problems: string[] = [];
   for (const vendor of new Set(references.map((r) => r.vendor))) {
     let known: Known;

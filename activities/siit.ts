@@ -8,7 +8,7 @@ import type { NewHire } from '../workflows/new-hire.js';
 import type { VendorUserActivities } from '../workflows/vendor-contract.js';
 import type { VendorsConfig } from '../config/environment.js';
 import { sameEmail, vendorHttp, type VendorResponse } from './http.js';
-import { getById, lookUp, omittable, restUserApi } from './rest-user-api.js';
+import { getById, lookUp, restUserApi } from './rest-user-api.js';
 import { createOrAdopt, undoCreatedUser, type FoundUser } from './user-lifecycle.js';
 
 /** `user_write` + required `email`; relationship fields take UIDs. */
@@ -91,15 +91,13 @@ const live = (u: SiitUser): FoundUser | undefined =>
         ...(u.created_at && { createdAt: u.created_at }),
       };
 
-const siitHttp = (config: VendorsConfig['siit']) => vendorHttp('siit', config, { authorization: `Bearer ${config.token}` });
-
 /** `doctor`'s read-only credentials check: one user, the smallest page. */
 export function siitProbe(config: VendorsConfig['siit']): Promise<VendorResponse> {
-  return siitHttp(config).send('look-up', 'GET', 'users', { searchParams: { per_page: 1 } });
+  return vendorHttp('siit', config).send('look-up', 'GET', 'users', { searchParams: { per_page: 1 } });
 }
 
 function siitUserApi(config: VendorsConfig['siit']) {
-  const http = siitHttp(config);
+  const http = vendorHttp('siit', config);
   return restUserApi({
     http,
     create: {
@@ -107,9 +105,11 @@ function siitUserApi(config: VendorsConfig['siit']) {
       body: toSiitCreateRequest,
       response: SiitResult,
       user: (b) => live(b.result) ?? { id: b.result.uid },
+      request: SiitCreateRequest,
+      required: REQUIRED_CREATE_FIELDS,
       // Siit's page: fields disabled or restricted for this tenant "cannot be set on creation";
       // which ones depends on the tenant, so SIIT_OMIT_FIELDS lists them.
-      omit: omittable('siit', config.omitFields, Object.keys(SiitCreateRequest.shape), REQUIRED_CREATE_FIELDS),
+      omit: config.omitFields,
     },
     // Archived users are hidden from this filter unless include_archived=true: exactly "live".
     async findByEmail(email) {

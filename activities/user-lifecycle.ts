@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseNewHire, type NewHire } from '../workflows/new-hire.js';
 import type { UndoOutcome, VendorUser } from '../workflows/vendor-contract.js';
 import { VENDOR_LABELS, type VendorName } from '../workflows/vendors.js';
-import { sameEmail, VendorErrorType } from './http.js';
+import { sameEmail, VENDOR_REFUSAL_TYPES, VendorErrorType } from './http.js';
 import { countUser } from './metrics.js';
 
 /** A user as a create, a look-up or a duplicate answer shows it. */
@@ -149,10 +149,12 @@ export async function undoCreatedUser(api: VendorUserApi, user: VendorUser): Pro
   return 'undone';
 }
 
-/** The vendor answered the create with a refusal that retrying cannot change (4xx, never 429). */
+/**
+ * The vendor answered the create with a refusal that retrying cannot change (4xx, never 408 or
+ * 429). Not every non-retryable type: a contract break or a bad hire is ours, not the vendor's.
+ */
 function refusedByVendor(err: unknown): boolean {
-  const refusals: readonly string[] = [VendorErrorType.Validation, VendorErrorType.Auth, VendorErrorType.Rejected, VendorErrorType.Conflict, VendorErrorType.NotFound];
-  return err instanceof ApplicationFailure && refusals.includes(err.type ?? '');
+  return err instanceof ApplicationFailure && (VENDOR_REFUSAL_TYPES as readonly string[]).includes(err.type ?? '');
 }
 
 /** Why `current` is not the account `user` describes, or undefined when it is. */

@@ -22,7 +22,7 @@ import { startDevServer, type DevServer } from '../scripts/dev-server.js';
 import { DOCUMENTED_RATE_PER_SECOND } from '../config/environment.js';
 import { parseNewHire, type NewHire, type NewHireInput } from '../workflows/new-hire.js';
 import { VENDORS } from '../workflows/vendors.js';
-import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/workflow-bundle.js';
+import { workflowBundleOptions } from '../workers/workflow-bundle.js';
 import { countActions } from './actions.js';
 import { cpuMs, rssBytes, startSandboxPart, startWorkerPart, type Part, type SandboxPart, type WorkerSettings } from './parts.js';
 import { plainScript } from './plain-script.js';
@@ -208,7 +208,7 @@ async function throughput(onboardings: OnboardingClient, server: DevServer, work
   // The workflow thread's share: replaying the same histories runs exactly the workflow code
   // (plus decoding the history: an upper bound).
   const histories = await Promise.all(handles.slice(0, 100).map(async (h) => ({ workflowId: h.workflowId, history: await h.fetchHistory() })));
-  const workflowBundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: QUIET });
+  const workflowBundle = await bundleWorkflowCode({ ...workflowBundleOptions(DATA_CONVERTER), logger: QUIET });
   await Worker.runReplayHistory({ workflowBundle, dataConverter: DATA_CONVERTER }, histories[0]!.history); // the replay worker's own start-up, not counted
   const before = process.cpuUsage();
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: DATA_CONVERTER }, histories)) if (result.error) throw result.error;

@@ -12,9 +12,20 @@
  */
 import { Connection } from '@temporalio/client';
 import { checkVendorCredentials } from '../activities/credentials-check.js';
-import { loadProvisioningRules, RulesFileError } from '../activities/provisioning-rules.js';
-import { checkRuleReferences } from '../activities/rule-references.js';
-import { ConfigError, connectProblem, loadConfig, readVendorSettings, vendorVariables, type TemporalConfig, type VendorSetting } from '../config/environment.js';
+import { createVendorActivities } from '../activities/index.js';
+import { RulesFileError } from '../activities/provisioning-rules.js';
+import { loadCheckedRules } from '../activities/rule-references.js';
+import {
+  ConfigError,
+  connectProblem,
+  loadConfig,
+  readVendorSettings,
+  vendorVariables,
+  type Problem,
+  type ServedVendors,
+  type TemporalConfig,
+  type VendorSetting,
+} from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
@@ -55,23 +66,23 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<Check[]> {
   if (temporal) checks.push(...(await temporalChecks(temporal, served)));
   for (const vendor of VENDORS) checks.push(await vendorCheck(vendor, settings[vendor]));
   const rulesFile = env.ONBOARDING_RULES_FILE?.trim();
-  if (rulesFile) checks.push(await rulesCheck(rulesFile, settings, served));
+  if (rulesFile) {
+    const config = Object.fromEntries(served.map((v) => [v, (settings[v] as { config: unknown }).config])) as ServedVendors;
+    checks.push(await rulesCheck(rulesFile, config));
+  }
   return checks;
 }
 
-async function rulesCheck(file: string, settings: ReturnType<typeof readVendorSettings>['settings'], served: VendorName[]): Promise<Check> {
+/** The worker's own start-up check of the rules (loadCheckedRules), as a row. */
+async function rulesCheck(file: string, served: ServedVendors): Promise<Check> {
   const check = 'Provisioning rules';
-  let rules;
   try {
-    rules = loadProvisioningRules(file);
+    const rules = await loadCheckedRules(file, served);
+    return { check, status: 'ok', detail: `${rules.rules.length} rules in ${file}; every reference exists at its vendor` };
   } catch (err) {
     if (!(err instanceof RulesFileError)) throw err;
     return { check, status: 'fail', detail: err.problems.join('; ') };
   }
-  const config = Object.fromEntries(served.map((v) => [v, (settings[v] as { config: unknown }).config]));
-  const problems = await checkRuleReferences(rules, config, served);
-  if (problems.length > 0) return { check, status: 'fail', detail: problems.join('; ') };
-  return { check, status: 'ok', detail: `${rules.rules.length} rules in ${file}; every reference exists at its vendor` };
 }
 
 async function temporalChecks(temporal: TemporalConfig, served: VendorName[]): Promise<Check[]> {
@@ -147,9 +158,14 @@ async function pollersCheck(connection: Connection, namespace: string, queue: st
 async function vendorCheck(vendor: VendorName, setting: VendorSetting): Promise<Check> {
   const check = `${VENDOR_LABELS[vendor]} credentials`;
   if (setting.state === 'off') return { check, status: 'off', detail: `off: none of ${vendorVariables(vendor).join(', ')} is set` };
-  if (setting.state === 'invalid') {
-    const problems = setting.problems.length > 0 ? setting.problems : [{ variable: 'VENDOR_HTTP_TIMEOUT_MS', message: 'is invalid' }];
-    return { check, status: 'fail', detail: problems.map((p) => `${p.variable}: ${p.message}`).join('; ') };
+  const problems = (list: Problem[]): Check => ({ check, status: 'fail', detail: list.map((p) => `${p.variable}: ${p.message}`).join('; ') });
+  if (setting.state === 'invalid') return problems(setting.problems);
+  try {
+    // What the worker builds from this configuration: it refuses an omitted field the vendor requires.
+    createVendorActivities({ [vendor]: setting.config } as ServedVendors);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return problems(err.problems);
   }
   const verdict = await checkVendorCredentials(vendor, setting.config as never);
   return { check, status: verdict.ok ? 'ok' : 'fail', detail: verdict.detail };

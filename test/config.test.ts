@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../config/environment.js';
+import { createVendorActivities } from '../activities/index.js';
+import { ConfigError, loadConfig, readVendorSettings } from '../config/environment.js';
 
 const loadVendorConfig = (env: NodeJS.ProcessEnv) => loadConfig(['vendors'], env).vendors;
 
@@ -70,6 +71,32 @@ describe('loadVendorConfig', () => {
     expect(message).toMatch(/VENDOR_HTTP_TIMEOUT_MS: must be/);
     expect(message).not.toContain('ftp://siit');
     for (const secret of ['nbp_secret_token_value', 'siit-secret-token', 'mb-secret-value', 'secret-value']) expect(message).not.toContain(secret);
+  });
+
+  it("<VENDOR>_OMIT_FIELDS is that vendor's own: a bad SIIT_OMIT_FIELDS is named and leaves the other vendors valid", () => {
+    expect(loadVendorConfig({ ...validEnv, SIIT_OMIT_FIELDS: ' job_title , employee_number' }).siit!.omitFields).toEqual(['job_title', 'employee_number']);
+
+    const { settings, problems } = readVendorSettings({ ...validEnv, SIIT_OMIT_FIELDS: 'job title; employee number' });
+    const siitProblem = { variable: 'SIIT_OMIT_FIELDS', message: expect.stringMatching(/^must be field names separated by commas/) };
+    expect(problems).toEqual([siitProblem]);
+    expect(settings.siit).toEqual({ state: 'invalid', problems: [siitProblem] });
+    for (const vendor of ['netbird', 'meetbit', 'meetergo', 'partoo'] as const) expect({ vendor, state: settings[vendor].state }).toEqual({ vendor, state: 'on' });
+    expect(errorOf({ ...validEnv, SIIT_OMIT_FIELDS: 'job title' })).toMatch(/^Invalid configuration in the environment:\n {2}SIIT_OMIT_FIELDS: must be field names/);
+  });
+
+  it('a field the vendor requires, or one it does not have, in <VENDOR>_OMIT_FIELDS is a ConfigError naming the variable', () => {
+    const vendors = loadVendorConfig({ ...validEnv, SIIT_OMIT_FIELDS: 'email,no_such_field', PARTOO_OMIT_FIELDS: 'lang' });
+    let error: unknown;
+    try {
+      createVendorActivities(vendors);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      { variable: 'SIIT_OMIT_FIELDS', message: "email is required by Siit's create contract and cannot be left out" },
+      { variable: 'SIIT_OMIT_FIELDS', message: expect.stringMatching(/^no_such_field is not a field of the Siit create request \(email, first_name, /) },
+    ]);
   });
 });
 

@@ -110,6 +110,13 @@ test('a vendor with some but not all of its variables set stops the worker at st
   for (const line of none.output.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ level: 'ERROR', message: expect.any(String) });
 });
 
+test('a <VENDOR>_OMIT_FIELDS naming a field the vendor requires stops the worker at start like any bad variable, naming it', async () => {
+  const run = await failedWorkerStart(served, { SIIT_OMIT_FIELDS: 'email' });
+  expect(run.code).toBe(2);
+  expect(run.output).toContain("SIIT_OMIT_FIELDS: email is required by Siit's create contract and cannot be left out");
+  expect(run.output).not.toContain('Worker failed');
+});
+
 // ---- npm run onboard -- doctor ----
 
 interface Run {
@@ -159,6 +166,13 @@ test("doctor: a wrong vendor token is reported with the vendor's name and the va
   expect(run.stdout).not.toMatch(/Workers on vendor-(meetbit|meetergo|partoo)/);
   expect(run.stdout.trim()).toMatch(/1 to fix\.$/);
   expect(run.stdout).not.toContain('not-the-siit-token');
+});
+
+test("doctor: a bad <VENDOR>_OMIT_FIELDS fails that vendor's row, naming the variable, as the worker would refuse it", async () => {
+  const run = await doctor({ ...vendorEnvironment(served), SIIT_OMIT_FIELDS: 'email', NETBIRD_OMIT_FIELDS: 'role; name' });
+  expect(run).toMatchObject({ code: 6, stderr: '' });
+  expect(row(run.stdout, 'Siit credentials')).toBe("FAIL SIIT_OMIT_FIELDS: email is required by Siit's create contract and cannot be left out");
+  expect(row(run.stdout, 'NetBird credentials')).toMatch(/^FAIL NETBIRD_OMIT_FIELDS: must be field names separated by commas/);
 });
 
 test('doctor: everything fine exits 0 (--json too); Temporal out of reach is named with its address', async () => {

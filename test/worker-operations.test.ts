@@ -57,9 +57,27 @@ test('health: 200 while every worker of the process runs, naming each queue', as
   expect((await fetch(healthUrl.replace('/healthz', '/other'))).status).toBe(404);
 });
 
+/** The metrics endpoint's text now. */
+async function metrics(): Promise<string> {
+  const res = await fetch(metricsUrl);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+/** The sum of a metric's lines whose labels include every one of `labels` (0 when there is none). */
+function metricValue(text: string, name: string, labels: Record<string, string>): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
 test("metrics: the SDK's own and the per-vendor counts of users created, adopted, undone and refused, over HTTP", async () => {
   const { client, close } = await connectClient();
   try {
+    // Counters since the process started: what this test adds is the difference, whatever an
+    // earlier onboarding (another suite's, on the same server) already counted.
+    const before = await metrics();
     const onboardings = new OnboardingClient(client);
     // One onboarding completes; in another MeetBit refuses an unknown department, so the four
     // users already created are undone.
@@ -74,20 +92,17 @@ test("metrics: the SDK's own and the per-vendor counts of users created, adopted
     await waitForStatus(adoption, 'awaiting-approval');
     await adoption.cancel();
 
-    const res = await fetch(metricsUrl);
-    expect(res.status).toBe(200);
-    const text = await res.text();
-    const count = (vendor: string, outcome: string) => {
-      const line = text.split('\n').find((l) => l.startsWith('onboarding_vendor_users{') && l.includes(`vendor="${vendor}"`) && l.includes(`outcome="${outcome}"`));
-      return line === undefined ? 0 : Number(line.split(' ').pop());
-    };
+    const text = await metrics();
+    const added = (name: string, labels: Record<string, string>) => metricValue(text, name, labels) - metricValue(before, name, labels);
+    const count = (vendor: string, outcome: string) => added('onboarding_vendor_users', { vendor, outcome });
     for (const vendor of ['netbird', 'siit', 'meetergo', 'partoo']) {
       expect({ vendor, created: count(vendor, 'created'), undone: count(vendor, 'undone') }).toEqual({ vendor, created: 2, undone: 1 });
     }
     expect({ created: count('meetbit', 'created'), refused: count('meetbit', 'refused') }).toEqual({ created: 1, refused: 1 });
     expect(count('netbird', 'adopted')).toBe(1);
     // The SDK's runtime metrics, served on the same endpoint.
-    expect(text).toMatch(/^temporal_workflow_failed\{[^}]*workflow_type="onboardNewHire"[^}]*\} 1$/m);
+    expect(text).toMatch(/^temporal_workflow_failed\{[^}]*workflow_type="onboardNewHire"[^}]*\} \d+$/m);
+    expect(added('temporal_workflow_failed', { workflow_type: 'onboardNewHire' })).toBe(1);
     expect(text).toMatch(/^temporal_activity_execution_latency_count\{[^}]*activity_type="createUser"/m);
     expect(text).toMatch(/^temporal_num_pollers\{[^}]*task_queue="vendor-partoo"/m);
   } finally {

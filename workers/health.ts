@@ -14,7 +14,7 @@ export interface HealthServer {
 }
 
 /** What the endpoint says for the Workers' states: any one not running makes the process unhealthy. */
-export function healthOf(workers: readonly Worker[]): { ok: boolean; status: string; workers: { taskQueue: string; state: State }[] } {
+function healthOf(workers: readonly Worker[]): { ok: boolean; status: string; workers: { taskQueue: string; state: State }[] } {
   const states = workers.map((w) => ({ taskQueue: w.options.taskQueue, state: w.getState() }));
   const all = (s: State) => states.every((w) => w.state === s);
   const any = (...s: State[]) => states.some((w) => s.includes(w.state));

@@ -36,7 +36,7 @@ export function workerLogger(options: { level?: string; json?: boolean } = {}): 
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
-export function withoutEmails(text: string): string {
+function withoutEmails(text: string): string {
   return text.replace(EMAIL, '<email>');
 }
 

@@ -6,12 +6,12 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorActivities } from '../activities/index.js';
-import { loadProvisioningRules, RulesFileError, type ProvisioningRules } from '../activities/provisioning-rules.js';
-import { checkRuleReferences } from '../activities/rule-references.js';
+import { RulesFileError, type ProvisioningRules } from '../activities/provisioning-rules.js';
+import { loadCheckedRules } from '../activities/rule-references.js';
 import { onboardingDataConverter } from '../codec/data-converter.js';
 import { ConfigError, connectProblem, describePayloadEncryption, loadConfig, vendorVariables, type ServedVendors } from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
-import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
+import { VENDOR_LABELS, VENDORS, vendorTaskQueue } from '../workflows/vendors.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { workerLogger } from './logger.js';
 import { createOnboardingWorkers, runOnboardingWorkers, servedVendors } from './onboarding-workers.js';
@@ -27,21 +27,24 @@ function fail(message: string, meta?: Record<string, unknown>): never {
 
 async function main(): Promise<void> {
   let config;
+  let activities;
   try {
     config = loadConfig(['temporal', 'vendors', 'worker', 'payloadEncryption']);
+    // Building the activities checks each <VENDOR>_OMIT_FIELDS against the vendor's create
+    // request, which only its module knows: a ConfigError too, reported like the loader's.
+    activities = createVendorActivities(config.vendors, config.worker.ratePerSecond);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     fail(err.message, { problems: err.problems });
   }
   const { temporal, vendors, worker, payloadEncryption } = config;
-  const activities = createVendorActivities(vendors, worker.ratePerSecond);
   const served = servedVendors(activities);
   const off = VENDORS.filter((v) => !served.includes(v));
   if (served.length === 0) {
     fail(`No vendor is configured: set every variable of at least one vendor: ${off.map((v) => `${VENDOR_LABELS[v]} (${vendorVariables(v).join(', ')})`).join('; ')}`);
   }
 
-  const rules = await provisioningRules(worker.rulesFile, vendors, served);
+  const rules = await provisioningRules(worker.rulesFile, vendors);
 
   try {
     Runtime.install({
@@ -97,18 +100,14 @@ async function main(): Promise<void> {
  * rule naming a group, department, role, team or business the vendor does not have, stops it at
  * start with the line to fix, rather than at the first hire it matches.
  */
-async function provisioningRules(file: string | undefined, vendors: ServedVendors, served: VendorName[]): Promise<ProvisioningRules | undefined> {
+async function provisioningRules(file: string | undefined, vendors: ServedVendors): Promise<ProvisioningRules | undefined> {
   if (!file) return undefined;
-  try {
-    const rules = loadProvisioningRules(file);
-    const problems = await checkRuleReferences(rules, vendors, served);
-    if (problems.length > 0) throw new RulesFileError(problems);
-    logger.info(`Provisioning rules: ${rules.rules.length} in ${file}, every vendor reference found`);
-    return rules;
-  } catch (err) {
+  const rules = await loadCheckedRules(file, vendors).catch((err: unknown) => {
     if (!(err instanceof RulesFileError)) throw err;
-    fail(err.message, { problems: err.problems });
-  }
+    return fail(err.message, { problems: err.problems });
+  });
+  logger.info(`Provisioning rules: ${rules.rules.length} in ${file}, every vendor reference found`);
+  return rules;
 }
 
 main().catch((err) => {

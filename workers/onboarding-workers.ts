@@ -10,7 +10,7 @@ import type { OnboardingDataConverter } from '../codec/data-converter.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import type { VendorActivities } from '../workflows/vendor-contract.js';
 import { VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
-import { WORKFLOW_BUNDLE_OPTIONS } from './workflow-bundle.js';
+import { workflowBundleOptions } from './workflow-bundle.js';
 
 export interface OnboardingWorkersOptions {
   connection: NativeConnection;
@@ -27,8 +27,8 @@ export interface OnboardingWorkersOptions {
   /** `onboardingDataConverter(config.payloadEncryption)`: the same one the clients use, or nothing reads what the other wrote. */
   dataConverter: OnboardingDataConverter;
   /**
-   * A pre-built bundle (tests build one per run, with WORKFLOW_BUNDLE_OPTIONS: workflow failures
-   * are encrypted too); otherwise the workflows are bundled here.
+   * A pre-built bundle (tests build one per run), built with `workflowBundleOptions(dataConverter)`
+   * for this same data converter; otherwise the workflows are bundled here.
    */
   workflowBundle?: WorkflowBundleOption;
   /**
@@ -43,9 +43,9 @@ export interface OnboardingWorkersOptions {
 
 export async function createOnboardingWorkers(options: OnboardingWorkersOptions): Promise<Worker[]> {
   const { connection, namespace, dataConverter } = options;
-  const workflowCode = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules } };
+  // Bundling here, the Worker takes the converter paths from `dataConverter` itself: only the rest is passed.
+  const { workflowsPath, preloadModules } = workflowBundleOptions(dataConverter);
+  const workflowCode = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules } };
   const { activities } = options;
   const shutdownGraceTime = options.shutdownGraceMs ?? 0;
   return Promise.all([

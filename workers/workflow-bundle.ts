@@ -9,18 +9,26 @@
  * (OnboardingState, Rollback), and the SDK's functions find the running workflow at call time.
  * Keep it so: a module-level `let` in workflows/ would be shared by every onboarding.
  *
- * A pre-built bundle (tests, bench) carries the failure converter too, so a workflow's failure
- * messages are encrypted there exactly as in a worker that bundles for itself from its data
- * converter.
+ * A Worker that bundles for itself takes the failure (and payload) converter paths from its data
+ * converter: the encrypting failure converter with PAYLOAD_ENCRYPTION on, the SDK's default with it
+ * off. A pre-built bundle (tests, bench) must carry the same ones, or a workflow's failures would
+ * be encoded unlike the data converter the worker runs with: so the options are a function of it.
  */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import type { BundleOptions } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export const WORKFLOW_BUNDLE_OPTIONS = {
-  workflowsPath: WORKFLOWS_PATH,
-  preloadModules: ['@temporalio/workflow', '@temporalio/common', WORKFLOWS_PATH],
-  failureConverterPath: FAILURE_CONVERTER_PATH,
-} satisfies Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'failureConverterPath'>;
+type WorkflowBundleOptions = Required<Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>> & Pick<BundleOptions, 'failureConverterPath' | 'payloadConverterPath'>;
+
+/** The bundle options for workers running with `dataConverter`: `workflowBundleOptions(onboardingDataConverter(config))`. */
+export function workflowBundleOptions(dataConverter: Pick<DataConverter, 'failureConverterPath' | 'payloadConverterPath'>): WorkflowBundleOptions {
+  const { failureConverterPath, payloadConverterPath } = dataConverter;
+  return {
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: ['@temporalio/workflow', '@temporalio/common', WORKFLOWS_PATH],
+    ...(failureConverterPath && { failureConverterPath }),
+    ...(payloadConverterPath && { payloadConverterPath }),
+  };
+}

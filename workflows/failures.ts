@@ -1,20 +1,13 @@
 /** Reading the failures that vendor activities end with, for the workflow's decisions and messages. */
 import { ApplicationFailure, rootCause } from '@temporalio/workflow';
-import { VendorErrorType } from './vendor-contract.js';
+import { VENDOR_REFUSAL_TYPES, VendorErrorType } from './vendor-contract.js';
 
 /**
  * A create that failed with one of these was refused by the vendor before taking effect, so
  * nothing can be left behind. Any other failure (retries exhausted on timeouts, 5xx, 429s, or an
  * answer we could not read) may hide a user that was created without us learning its id.
  */
-const REFUSED_BY_VENDOR: readonly string[] = [
-  VendorErrorType.Validation,
-  VendorErrorType.Auth,
-  VendorErrorType.Rejected,
-  VendorErrorType.Conflict,
-  VendorErrorType.NotFound,
-  VendorErrorType.InvalidInput,
-];
+const REFUSED_BY_VENDOR: readonly string[] = [...VENDOR_REFUSAL_TYPES, VendorErrorType.InvalidInput];
 
 /** The innermost message: the vendor's own words, not Temporal's "Activity task failed". */
 export function describeFailure(err: unknown): string {

@@ -99,12 +99,21 @@ export const VendorErrorType = {
 } as const;
 export type VendorErrorTypeName = (typeof VendorErrorType)[keyof typeof VendorErrorType];
 
-export const NON_RETRYABLE_VENDOR_ERROR_TYPES: readonly VendorErrorTypeName[] = [
+/**
+ * A vendor's refusal: a 4xx other than 408 and 429, which no retry changes, and which took no
+ * effect (the activities' classifier hands these out; the workflow knows from them that a failed
+ * create left nothing behind).
+ */
+export const VENDOR_REFUSAL_TYPES: readonly VendorErrorTypeName[] = [
   VendorErrorType.Validation,
   VendorErrorType.Auth,
   VendorErrorType.NotFound,
   VendorErrorType.Conflict,
   VendorErrorType.Rejected,
+];
+
+export const NON_RETRYABLE_VENDOR_ERROR_TYPES: readonly VendorErrorTypeName[] = [
+  ...VENDOR_REFUSAL_TYPES,
   VendorErrorType.Contract,
   VendorErrorType.RefusedToUndo,
   VendorErrorType.IdentityMismatch,

@@ -7,6 +7,7 @@ import {
   NON_RETRYABLE_VENDOR_ERROR_TYPES,
   parseVendorJson,
   retryAfterMs,
+  VENDOR_REFUSAL_TYPES,
   VendorErrorType,
   vendorFailure,
   type VendorResponse,
@@ -44,6 +45,13 @@ describe('vendorFailure: the status table', () => {
     expect(NON_RETRYABLE_VENDOR_ERROR_TYPES.includes(type)).toBe(nonRetryable);
   });
 
+  it("the refusal types (the metrics' `refused`) are exactly those of a 4xx other than 408 and 429, all non-retryable", () => {
+    const refusals = new Set<string>();
+    for (let status = 400; status < 500; status++) if (status !== 408 && status !== 429) refusals.add(vendorFailure('siit', 'create', res(status)).type!);
+    expect([...refusals].sort()).toEqual([...VENDOR_REFUSAL_TYPES].sort());
+    for (const type of VENDOR_REFUSAL_TYPES) expect(NON_RETRYABLE_VENDOR_ERROR_TYPES).toContain(type);
+  });
+
   it('puts field errors into the message and details (MeetBit / Siit shape)', () => {
     const failure = vendorFailure('meetbit', 'create', res(400, { message: 'The given data was invalid.', errors: { email: ['The email must be a valid email address.'], role: ['The selected role is invalid.'] } }));
     expect(failure.message).toBe('MeetBit rejected the create as invalid (400): The given data was invalid.; email: The email must be a valid email address.; role: The selected role is invalid.');
@@ -75,6 +83,12 @@ describe('vendorFailure: the status table', () => {
     const delay = Number(vendorFailure('partoo', 'create', res(429, '', { 'retry-after': date })).nextRetryDelay);
     expect(delay).toBeGreaterThan(28_000);
     expect(delay).toBeLessThanOrEqual(30_000);
+  });
+
+  it("one wait per 429 answer: the request gate's hold and the retry delay read the same jittered figure", () => {
+    const limited = res(429, { message: 'too many requests', code: 429 });
+    const delays = Array.from({ length: 5 }, () => vendorFailure('netbird', 'create', limited).nextRetryDelay);
+    expect(new Set(delays).size).toBe(1);
   });
 
   it('backs off on its own when a 429 has no Retry-After', () => {

@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { onboardingDataConverter, type OnboardingDataConverter } from '../../codec/data-converter.js';
 import { loadConfig, type PayloadEncryptionConfig, type TemporalConfig } from '../../config/environment.js';
-import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/workflow-bundle.js';
+import { workflowBundleOptions } from '../../workers/workflow-bundle.js';
 
 /** The run's Temporal settings, as every process reads them. */
 export function temporalConfig(): TemporalConfig {
@@ -66,7 +66,7 @@ export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const file = process.env.WORKFLOW_BUNDLE_FILE;
   if (!file) throw new Error('WORKFLOW_BUNDLE_FILE is unset: run the tests through jest');
   if (!existsSync(file)) {
-    const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(dataConverter()), logger: quietLogger });
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(bundle));
     return bundle;
