@@ -174,7 +174,8 @@ program
   .action(async ({ status, limit }: { status?: string; limit: number }) => {
     const rows = await (await connect()).list({ status, limit });
     const table = new Table({ head: ['workflow id', 'status', 'awaiting', 'decided by', 'workflow', 'started'], style: { head: [], border: [] } });
-    const decided = (r: (typeof rows)[number]) => (r.rejectedBy ? `rejected: ${r.rejectedBy}` : r.approvedBy ? `approved: ${r.approvedBy}` : '');
+    const decided = (r: (typeof rows)[number]) =>
+      r.memoUnreadable ? '(unknown: not readable with these payload keys)' : r.rejectedBy ? `rejected: ${r.rejectedBy}` : r.approvedBy ? `approved: ${r.approvedBy}` : '';
     table.push(...rows.map((r) => [r.workflowId, r.status ?? '', r.awaiting ?? '', decided(r), r.workflowStatus, r.startTime]));
     output(rows, rows.length > 0 ? table.toString() : 'No onboardings found.');
   });

@@ -13,6 +13,9 @@ import {
   type WorkflowExecutionStatusName,
   type WorkflowHandle,
 } from '@temporalio/client';
+// executionInfoFromRaw is what client.workflow.list() decodes each row with; called per row here
+// (list) so that one undecryptable memo does not end the listing. Pinned SDK version: see package.json.
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { payloadProtectionOf } from '../codec/data-converter.js';
 import {
   approveUpdate,
@@ -97,6 +100,11 @@ export interface OnboardingListing {
   rejectedBy: string | null;
   workflowStatus: WorkflowExecutionStatusName;
   startTime: string;
+  /**
+   * Why who decided is not shown: the memo could not be decrypted (written under a payload key
+   * this process does not hold, e.g. one retired after a rotation).
+   */
+  memoUnreadable?: string;
 }
 
 export interface OnboardingClientOptions {
@@ -229,19 +237,33 @@ export class OnboardingClient {
    */
   async list({ status, limit = 100 }: { status?: string; limit?: number } = {}): Promise<OnboardingListing[]> {
     const query = `WorkflowType = 'onboardNewHire'${status ? ` AND OnboardingStatus = '${status}'` : ''}`;
+    const { namespace, loadedDataConverter } = this.client.options;
     const rows: OnboardingListing[] = [];
-    for await (const wf of this.client.workflow.list({ query })) {
-      const memo = (wf.memo ?? {}) as { approvedBy?: string; rejectedBy?: string };
-      rows.push({
-        workflowId: wf.workflowId,
-        status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
-        awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
-        approvedBy: memo.approvedBy ?? null,
-        rejectedBy: memo.rejectedBy ?? null,
-        workflowStatus: wf.status.name,
-        startTime: wf.startTime.toISOString(),
-      });
-    }
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await this.client.workflowService.listWorkflowExecutions({ namespace, query, nextPageToken });
+      for (const raw of page.executions) {
+        // One onboarding whose memo no configured key opens must not hide the others (the SDK's
+        // list stops at the first): it is listed without who decided, saying why.
+        let memoUnreadable: string | undefined;
+        const wf = await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace).catch(async (err: Error) => {
+          memoUnreadable = err.message;
+          return executionInfoFromRaw({ ...raw, memo: null }, loadedDataConverter, raw, namespace);
+        });
+        const memo = (wf.memo ?? {}) as { approvedBy?: string; rejectedBy?: string };
+        rows.push({
+          workflowId: wf.workflowId,
+          status: wf.typedSearchAttributes.get(ONBOARDING_STATUS) ?? null,
+          awaiting: wf.typedSearchAttributes.get(ONBOARDING_AWAITING) ?? null,
+          approvedBy: memo.approvedBy ?? null,
+          rejectedBy: memo.rejectedBy ?? null,
+          workflowStatus: wf.status.name,
+          startTime: wf.startTime.toISOString(),
+          ...(memoUnreadable && { memoUnreadable }),
+        });
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
     return rows.sort((a, b) => b.startTime.localeCompare(a.startTime)).slice(0, limit);
   }
 

@@ -16,7 +16,7 @@ import { VENDORS } from '../../workflows/vendors.js';
 import { uniqueHire } from '../support/hires.js';
 import { liveUsers } from '../support/saga-harness.js';
 import { temporalConfig } from '../support/temporal.js';
-import { waitForStatus } from '../support/wait.js';
+import { until, waitForStatus } from '../support/wait.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 const keyA = generatePayloadKey(`rotation-a-${Date.now()}`);
@@ -89,4 +89,16 @@ test('onboardings started under key A finish after the worker restarts with keys
   await expect(described.staticSummary()).rejects.toThrow(
     new RegExp(`encrypted with key "${keyA.id}", which this process does not hold \\(it holds: ${keyB.id}\\)`),
   );
+
+  // The list still lists every onboarding: with the keys, who approved; without them, why not.
+  const ids = started.map((s) => s.workflowId);
+  const listedBy = (client: OnboardingClient) =>
+    until('both onboardings listed with their approver', async () => {
+      const rows = (await client.list({ limit: 10_000 })).filter((r) => ids.includes(r.workflowId));
+      return rows.length === ids.length && rows.every((r) => r.approvedBy || r.memoUnreadable) ? rows : undefined;
+    });
+  for (const row of await listedBy(rotated)) expect(row).toMatchObject({ status: 'completed', approvedBy: 'it-lead' });
+  for (const row of await listedBy(onboardingsWith([keyA]))) {
+    expect(row).toMatchObject({ status: 'completed', approvedBy: null, memoUnreadable: expect.stringContaining(`encrypted with key "${keyB.id}"`) });
+  }
 }, 180_000);
