@@ -20,22 +20,18 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
-import { MEETERGO_CHANNELS, NETBIRD_ROLES, PARTOO_ROLES } from '../workflows/new-hire.js';
+import { MeetingTypeSchema, NETBIRD_ROLES, PARTOO_ROLES, VendorIdSchema } from '../workflows/new-hire.js';
 import { VENDORS, type VendorName } from '../workflows/vendors.js';
 
-const id = z.string().trim().min(1).max(255);
+const id = VendorIdSchema;
 
-/** What a rule may set, per vendor: the hire's own field names. */
+/** What a rule may set, per vendor: the hire's own field names and checks, without their defaults. */
 const SettingsSchema = z
   .strictObject({
     netbird: z.strictObject({ role: z.enum(NETBIRD_ROLES), autoGroups: z.array(id) }).partial(),
     siit: z.strictObject({ departmentUid: id, teamUids: z.array(id) }).partial(),
     meetbit: z.strictObject({ departmentId: z.number().int().positive(), role: id }).partial(),
-    meetergo: z
-      .strictObject({
-        meetingType: z.strictObject({ name: id, duration: z.number().int().min(5).max(720), channel: z.enum(MEETERGO_CHANNELS).optional() }),
-      })
-      .partial(),
+    meetergo: z.strictObject({ meetingType: MeetingTypeSchema }).partial(),
     partoo: z.strictObject({ role: z.enum(PARTOO_ROLES), businessIds: z.array(id) }).partial(),
   })
   .partial();

@@ -68,7 +68,9 @@ export const WorkHoursSchema = z.strictObject(Object.fromEntries(WEEKDAYS.map((d
 export type WorkHours = z.infer<typeof WorkHoursSchema>;
 
 const enabled = z.boolean().default(true);
-const uid = z.string().trim().min(1).max(255);
+/** A vendor's own id of something (department, team, group, business): what HR data never holds. */
+export const VendorIdSchema = z.string().trim().min(1).max(255);
+const uid = VendorIdSchema;
 
 export const NETBIRD_ROLES = ['admin', 'user', 'billing_admin', 'auditor', 'network_admin'] as const;
 export const SIIT_CONTRACT_TYPES = ['contract', 'expat', 'fulltime', 'intern', 'parttime', 'temporary'] as const;
@@ -77,6 +79,17 @@ export const MEETERGO_CHANNELS = [
 ] as const;
 export const PARTOO_ROLES = ['ORG_ADMIN', 'ORG_MANAGER', 'GROUP_MANAGER', 'BUSINESS_MANAGER', 'PUBLISHER'] as const;
 export const PARTOO_LANGS = ['fr', 'en', 'es', 'it', 'pt-br', 'de', 'ar', 'nl', 'pl', 'cs', 'ca', 'sk', 'pt', 'lv', 'ro', 'bg', 'hu'] as const;
+
+/**
+ * The booking page's meeting type at meetergo. Its channel has no default here: the hire's
+ * schema adds meetergo's ('phone'), a provisioning rule leaves it to the hire or that default.
+ */
+export const MeetingTypeSchema = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  duration: z.number().int().min(5).max(720),
+  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes').max(100).optional(),
+  channel: z.enum(MEETERGO_CHANNELS).optional(),
+});
 
 const VendorsSchema = z.strictObject({
   netbird: z
@@ -123,14 +136,7 @@ const VendorsSchema = z.strictObject({
     .strictObject({
       enabled,
       /** Absent: meetergo creates its default "30min Meeting". */
-      meetingType: z
-        .strictObject({
-          name: z.string().trim().min(1).max(255),
-          duration: z.number().int().min(5).max(720),
-          slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes').max(100).optional(),
-          channel: z.enum(MEETERGO_CHANNELS).default('phone'),
-        })
-        .optional(),
+      meetingType: MeetingTypeSchema.extend({ channel: z.enum(MEETERGO_CHANNELS).default('phone') }).optional(),
       /** Overrides of the booking availability; by default it follows `workHours` and `timezone`. */
       availability: z
         .strictObject({

@@ -70,6 +70,13 @@ describe('applying the rules to a hire', () => {
     expect(applyProvisioningRules(example(), hire({ department: 'Sales', location: 'Lyon' })).rule).toMatch(/^Sales elsewhere/);
   });
 
+  it("a rule may set whatever the hire may, with the hire's own checks: a meetergo meeting type with its slug", () => {
+    const text = 'rules:\n  - name: Sales\n    when: { department: Sales }\n    set:\n      meetergo: { meetingType: { name: Intro, duration: 30, slug: intro-call } }\n';
+    const { input } = applyProvisioningRules(parseProvisioningRules(text, 'rules.yaml'), hire({ department: 'Sales' }));
+    expect(vendorsOf(input).meetergo).toEqual({ meetingType: { name: 'Intro', duration: 30, slug: 'intro-call' } });
+    expect(problemsOf(text.replace('intro-call', 'Intro Call'))[0]).toMatch(/^rules\.yaml line 5: rules\.0\.set\.meetergo\.meetingType\.slug: must be lower-case letters/);
+  });
+
   it('no rule matching: the default only; no rules at all: the input as it is', () => {
     const { input, rule } = applyProvisioningRules(example(), hire({ department: 'Finance' }));
     expect(rule).toBeNull();
