@@ -3,13 +3,13 @@
  * and lists onboardings through the client library, with exit codes a script can rely on (see
  * EXIT and `--help`).
  */
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import logUpdate from 'log-update';
 import { onboardingDataConverter } from '../codec/data-converter.js';
-import { ConfigError, connectProblem, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
+import { ConfigError, connectProblem, grpcCode, describePayloadEncryption, loadConfig, workflowUiLink, type TemporalConfig } from '../config/environment.js';
 import { parseNewHire } from '../workflows/new-hire.js';
 import { ONBOARDING_STATUSES } from '../workflows/progress.js';
 import { NoWorkerAnswerError, OnboardingClient, OnboardingNotFoundError, OnboardingRefusedError } from './onboarding-client.js';
@@ -200,11 +200,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
-}
-
-function grpcCode(err: unknown): number | undefined {
-  for (let e = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e)) return e.code;
-  return undefined;
 }
 
 /** Maps a failure to its exit code and one line naming what was wrong. */

@@ -18,6 +18,7 @@ import { loadCheckedRules } from '../activities/rule-references.js';
 import {
   ConfigError,
   connectProblem,
+  grpcCode,
   loadConfig,
   readVendorSettings,
   vendorVariables,
@@ -28,6 +29,8 @@ import {
 } from '../config/environment.js';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { indexedValueType } from '../scripts/register-search-attributes.js';
+import proto from '@temporalio/proto';
 import { VENDOR_LABELS, VENDORS, vendorTaskQueue, type VendorName } from '../workflows/vendors.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'off';
@@ -39,11 +42,8 @@ export interface Check {
   detail: string;
 }
 
-// temporal.api.enums.v1: TaskQueueKind NORMAL, TaskQueueType WORKFLOW / ACTIVITY;
-// IndexedValueType KEYWORD = 2, KEYWORD_LIST = 7 (search attributes).
-const TASK_QUEUE_KIND_NORMAL = 1;
-const TASK_QUEUE_TYPE = { workflow: 1, activity: 2 } as const;
-const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+const TASK_QUEUE_TYPE = { workflow: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, activity: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY } as const;
 
 /**
  * A worker long-polls for about a minute at a time; the server lists a poller for minutes after
@@ -128,7 +128,7 @@ async function searchAttributesCheck(connection: Connection, namespace: string):
   const check = 'Search attributes';
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const wrong = ONBOARDING_SEARCH_ATTRIBUTES.filter((key) => customAttributes?.[key.name] !== INDEXED_VALUE_TYPE[key.type]);
+    const wrong = ONBOARDING_SEARCH_ATTRIBUTES.filter((key) => customAttributes?.[key.name] !== indexedValueType(key.type));
     if (wrong.length === 0) return { check, status: 'ok', detail: ONBOARDING_SEARCH_ATTRIBUTES.map((k) => k.name).join(', ') };
     const what = wrong.map((key) => `${key.name} (${key.type}) ${customAttributes?.[key.name] === undefined ? 'missing' : 'has another type'}`);
     return { check, status: 'fail', detail: `${what.join(', ')}: run npm run temporal:search-attributes (see docs/deployment.md, section 7)` };
@@ -142,7 +142,7 @@ async function pollersCheck(connection: Connection, namespace: string, queue: st
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({
       namespace,
-      taskQueue: { name: queue, kind: TASK_QUEUE_KIND_NORMAL },
+      taskQueue: { name: queue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       taskQueueType: TASK_QUEUE_TYPE[kind],
     });
     const now = Date.now();
@@ -171,10 +171,3 @@ async function vendorCheck(vendor: VendorName, setting: VendorSetting): Promise<
   return { check, status: verdict.ok ? 'ok' : 'fail', detail: verdict.detail };
 }
 
-function grpcCode(err: unknown): number | undefined {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-  }
-  return undefined;
-}

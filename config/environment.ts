@@ -11,7 +11,7 @@ import { readTemporalConfig } from './temporal-connection.js';
 
 // ---- Temporal: read through the SDK's envconfig, as the `temporal` CLI reads it ----
 
-export { connectProblem, workflowUiLink, type TemporalConfig } from './temporal-connection.js';
+export { connectProblem, grpcCode, workflowUiLink, type TemporalConfig } from './temporal-connection.js';
 
 // ---- Payload encryption (every process) and the codec server: see payload-encryption.ts ----
 

@@ -8,6 +8,7 @@
  * is an error naming the variable (or profile key) and the path, not a TLS handshake failure.
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { isGrpcServiceError } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
 
 export interface TemporalConfig {
@@ -132,4 +133,10 @@ function checkFile(source: ConfigDataSource | undefined, what: string, marker: R
     return `cannot read ${path} (permissions)`;
   }
   return marker.test(readFileSync(path, 'utf8')) ? undefined : `${path} is not ${what}`;
+}
+
+/** The gRPC status code of a Temporal call's failure (UNAVAILABLE 14, NOT_FOUND 5, ...), wherever in its causes it is. */
+export function grpcCode(err: unknown): number | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e)) return e.code;
+  return undefined;
 }

@@ -11,7 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../workflows/search-attributes.js';
 import { findTemporalCli } from './temporal-cli.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,8 +67,7 @@ export async function freePort(): Promise<number> {
 }
 
 function searchAttributeFlags(): string[] {
-  const typeName: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' };
-  return ONBOARDING_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]);
+  return ONBOARDING_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${searchAttributeTypeName(key.type)}`]);
 }
 
 async function waitUntilServing(address: string, namespace: string, child: ChildProcess, timeoutMs: number): Promise<void> {

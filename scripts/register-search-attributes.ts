@@ -5,10 +5,14 @@
  * Safe to run again: attributes already there are left alone.
  */
 import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { loadConfig, type TemporalConfig } from '../config/environment.js';
 
-const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+/** The server's enum value of a search attribute's type (KEYWORD_LIST → INDEXED_VALUE_TYPE_KEYWORD_LIST). */
+export function indexedValueType(type: string): number {
+  return proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}` as keyof typeof proto.temporal.api.enums.v1.IndexedValueType] as number;
+}
 
 export async function registerSearchAttributes({ connectionOptions, namespace }: TemporalConfig): Promise<string[]> {
   const connection = await Connection.connect(connectionOptions);
@@ -18,7 +22,7 @@ export async function registerSearchAttributes({ connectionOptions, namespace }:
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
-        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]!])),
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueType(key.type)])),
       });
     }
     return missing.map((key) => key.name);

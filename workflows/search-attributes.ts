@@ -15,6 +15,11 @@ export const ONBOARDING_VENDORS_DONE = defineSearchAttributeKey('OnboardingVendo
 /** Vendors whose undo failed for good: a person must clean these up. */
 export const ONBOARDING_MANUAL_CLEANUP = defineSearchAttributeKey('OnboardingManualCleanup', SearchAttributeType.KEYWORD_LIST);
 
+/** A type as the `temporal` CLI and the dev server's `--search-attribute` take it: KEYWORD_LIST → KeywordList. */
+export function searchAttributeTypeName(type: string): string {
+  return type.toLowerCase().replace(/(?:^|_)([a-z])/g, (_, first: string) => first.toUpperCase());
+}
+
 export const ONBOARDING_SEARCH_ATTRIBUTES = [
   ONBOARDING_STATUS,
   ONBOARDING_AWAITING,

@@ -7,9 +7,9 @@
  * As a script (docker-compose's `setup` job, `npm run temporal:namespace`): reads the connection
  * from the environment through the one config loader.
  */
-import { Connection, isGrpcServiceError } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { loadConfig, type TemporalConfig } from '../../config/environment.js';
+import { grpcCode, loadConfig, type TemporalConfig } from '../../config/environment.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { registerSearchAttributes } from '../register-search-attributes.js';
 import { waitUntil } from './processes.js';
@@ -24,7 +24,6 @@ async function withConnection<T>(temporal: TemporalConfig, fn: (connection: Conn
   }
 }
 
-const code = (err: unknown) => (isGrpcServiceError(err) ? err.code : undefined);
 /** gRPC status codes (as numbers: @grpc/grpc-js is the SDK's dependency, not ours). */
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
@@ -36,7 +35,7 @@ export async function ensureNamespace(temporal: TemporalConfig, retentionDays = 
       await connection.workflowService.describeNamespace({ namespace: temporal.namespace });
       return false;
     } catch (err) {
-      if (code(err) !== NOT_FOUND) throw err;
+      if (grpcCode(err) !== NOT_FOUND) throw err;
     }
     try {
       await connection.workflowService.registerNamespace({
@@ -46,7 +45,7 @@ export async function ensureNamespace(temporal: TemporalConfig, retentionDays = 
       });
       return true;
     } catch (err) {
-      if (code(err) === ALREADY_EXISTS) return false;
+      if (grpcCode(err) === ALREADY_EXISTS) return false;
       throw err;
     }
   });

@@ -3,7 +3,7 @@
  * source that `npm run cluster`, its server config, docs/deployment.md and docker-compose.yml must
  * agree with (test/docker-compose.test.ts fails when the compose file drifts from this).
  */
-import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../workflows/search-attributes.js';
 import { VENDORS, vendorTaskQueue } from '../../workflows/vendors.js';
 
 /** The dev server the tests also run is CLI v1.5.1 = server 1.29.1 + UI 2.42.1: one version of each everywhere. */
@@ -31,7 +31,7 @@ export const NAMESPACE_RETENTION_DAYS = 30;
 
 /** The onboarding search attributes by name and the server's type name, as `temporal operator search-attribute create` takes them. */
 export const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
-  ONBOARDING_SEARCH_ATTRIBUTES.map((key) => [key.name, { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' }[key.type]!]),
+  ONBOARDING_SEARCH_ATTRIBUTES.map((key) => [key.name, searchAttributeTypeName(key.type)]),
 );
 
 /** Server settings that docker-compose.yml must match (its image takes them as environment variables). */
